@@ -1,0 +1,98 @@
+"""Click through the key-project register as 经济发展部's clerk and as a project unit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in
+from zonedesk.accounts.models import AuditEvent
+from zonedesk.projects.models import Project
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_econ_registers_a_project_moves_it_and_sees_its_history(world, page):
+    sign_in(page, "econ")
+    expect(page.locator("h1")).to_have_text("重点项目库")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+
+    # Filtering swaps the results in place (HTMX) and keeps the filter in the address.
+    page.select_option("select[name=department]", label="投资合作促进部")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("储能电池项目")
+    expect(page).to_have_url(re.compile(r"department="))
+    page.select_option("select[name=department]", label="全部部门")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    screenshot(page, "project-list")
+
+    # Register a project, with money typed the way people type it.
+    page.click("text=登记项目")
+    page.fill("#id_name", "钙基新材料产业园")
+    page.select_option("#id_category", label="产业")
+    page.fill("#id_total_investment", "1.5亿")
+    page.fill("#id_annual_plan_investment", "3,000万元")
+    page.select_option("#id_department", label="经济发展部")
+    page.fill("#id_planned_start", "2026-12-01")
+    page.fill("#id_planned_completion", "2027-01-01")
+    page.fill("#id_planned_production", "2026-11-01")
+    page.click("button:has-text('保存')")
+    # The production date before completion is refused, naming the field; nothing is saved.
+    expect(page.locator(".has-error")).to_contain_text("计划投产（2026-11-01）不能早于计划竣工（2027-01-01）。")
+    assert not Project.objects.filter(name="钙基新材料产业园").exists()
+    page.fill("#id_planned_production", "2027-03-01")
+    page.click("button:has-text('保存')")
+    expect(page.locator("h1")).to_contain_text("钙基新材料产业园")
+    expect(page.locator("[data-testid=total]")).to_contain_text("15,000.00 万元（1.50 亿元）")
+    expect(page.locator("#milestones tbody tr")).to_have_count(8)
+
+    # Two stage changes: 谋划 → 签约 (needs the signing date) → 新开工 (needs the start date).
+    page.select_option("#stage-form select[name=stage]", label="签约")
+    page.click("#stage-form button")
+    expect(page.locator("#stage-form .error")).to_contain_text("进入“签约”阶段须先填写签约日期。")
+    page.select_option("#stage-form select[name=stage]", label="签约")
+    page.fill("#stage-form input[name=date]", "2026-10-20")
+    page.click("#stage-form button")
+    expect(page.locator("[data-testid=stage]")).to_have_text("签约")
+    page.select_option("#stage-form select[name=stage]", label="新开工")
+    page.fill("#stage-form input[name=date]", "2026-11-02")
+    page.click("#stage-form button")
+    expect(page.locator("[data-testid=stage]")).to_have_text("新开工")
+
+    # Edit a milestone inline.
+    first = page.locator("#milestones tbody tr").first
+    first.locator("text=编辑").click()
+    page.locator("#milestones input[name$=actual_date]").fill("2026-11-10")
+    page.click("text=保存节点")
+    expect(page.locator("#milestones tbody tr").first).to_contain_text("2026-11-10")
+
+    # The history shows both stage changes and the milestone edit, with old and new values.
+    page.reload()
+    history = page.locator("#history")
+    expect(history).to_contain_text("阶段变更")
+    expect(history).to_contain_text("谋划")
+    expect(history.locator("tr", has_text="节点“立项备案”")).to_contain_text("2026-11-10")
+    screenshot(page, "project-detail")
+    project = Project.objects.get(name="钙基新材料产业园")
+    assert project.stage == "started" and str(project.actual_start) == "2026-11-02"
+
+
+def test_a_unit_cannot_open_another_units_project(world, page):
+    sign_in(page, "unit")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("智算中心项目")
+    response = page.goto(f"/projects/{world.invest_project.pk}/")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("无权访问")
+    assert AuditEvent.objects.filter(action="denied", actor=world.unit).exists()
+
+
+def test_login_page_refuses_a_wrong_password(world, page):
+    page.goto("/login/")
+    page.fill("input[name=username]", "econ")
+    page.fill("input[name=password]", "Wrong@password1")
+    page.click("button[type=submit]")
+    expect(page.locator(".error")).to_contain_text("用户名或密码不正确")
+    screenshot(page, "login")

@@ -1,0 +1,20 @@
+"""Navigation shown in the page header, by role."""
+
+from __future__ import annotations
+
+from .models import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT, Role.VIEWER):
+        items.append(("projects:list", "重点项目库", "/projects/"))
+    if user.role == Role.AUDITOR or user.is_superuser:
+        items.append(("accounts:audit", "审计日志", "/account/audit/"))
+    if user.role == Role.ADMIN or user.is_superuser:
+        items.append(("admin:index", "系统管理", "/admin/"))
+    items.append(("accounts:tokens", "接口令牌", "/account/tokens/"))
+    return {"nav_items": items}

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list_view, name="list"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/stage/", views.project_stage, name="stage"),
+    path("<int:pk>/archive/", views.project_archive, name="archive"),
+    path("<int:pk>/restore/", views.project_restore, name="restore"),
+    path("<int:pk>/plan/", views.milestones_plan, name="plan"),
+    path("<int:pk>/milestones/new/", views.milestone_add, name="milestone_add"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/", views.milestone_row, name="milestone_row"),
+]
