@@ -62,7 +62,8 @@ def deny(user, *, what: str, target=None, request=None) -> PermissionDenied:
         actor=user,
         action=AuditEvent.Action.DENIED,
         target=target,
-        zone=getattr(user, "zone", None),
+        # The zone whose record was asked for, so that zone's auditor sees the attempt.
+        zone=None if target is not None else getattr(user, "zone", None),
         note=what,
         request=request,
     )

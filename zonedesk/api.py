@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.responses import Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -372,7 +373,7 @@ def create_project(request, payload: ProjectCreate):
     if user.role == "staff" and data["department"].pk != user.department_id:
         raise access.deny(user, what="部门人员只能登记本部门的项目", request=request)
     project = services.project_create(by=user, zone=Zone.objects.get(pk=zone_id), data=data, request=request)
-    return 201, project
+    return Status(201, project)
 
 
 @api.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目（须带 version，防止覆盖他人修改）")

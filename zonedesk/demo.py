@@ -236,23 +236,49 @@ def _dates_for(stage: str, rng: random.Random, today: dt.date) -> dict[str, dt.d
     return d
 
 
+# Milestones whose actual date is a project date the record already holds.
+ACTUAL_FROM_PROJECT = {
+    "开工": "actual_start", "竣工验收": "actual_completion", "完工": "actual_completion",
+    "投产": "actual_production", "交付使用": "actual_production", "验收交付": "actual_production",
+    "验收": "actual_production",
+}  # fmt: skip
+
+
+def _align_plan(project: Project, steps: list[tuple[str, int]]) -> None:
+    """Make the planned completion/production dates agree with the template, counted from the
+    planned start, so that the schedule planned backwards from them puts 开工 on the planned start."""
+    offsets = dict(steps)
+    if not project.planned_start or "开工" not in offsets:
+        return
+    target = project.planned_start + dt.timedelta(days=offsets["开工"])
+    done_offset = next((offsets[n] for n in ("竣工验收", "完工", "主体完工") if n in offsets), 0)
+    project.planned_completion = target - dt.timedelta(days=done_offset)
+    project.planned_production = target
+
+
 def _milestones_for(project: Project, steps: list[tuple[str, int]], rng: random.Random, today: dt.date,
                     done: dict[str, dt.date] | None = None) -> list[Milestone]:
-    """Planned backwards from the target; past milestones mostly reached (some lagging)."""
+    """Planned backwards from the target; what has happened is reached (a fifth of the projects
+    lag on their latest steps), and steps before 开工 were reached before the actual start."""
     target = milestone_target_date(project)
     if target is None or not steps:
         return []
     lagging = rng.random() < 0.2
+    started = project.actual_start
+    start_offset = dict(steps).get("开工", 0)
     rows = []
     for order, (name, offset, planned) in enumerate(plan_backwards(target, steps), start=1):
-        actual = None
-        if done and name in done:
-            actual = done[name]
-        elif planned <= today and project.stage not in (Stage.CONCEIVED, Stage.PREPARATION):
-            if not (lagging and planned > today - dt.timedelta(days=90)):
-                actual = min(planned + dt.timedelta(days=rng.randint(-20, 25)), today)
-        if project.stage in (Stage.COMPLETED, Stage.PRODUCING, Stage.FULL_CAPACITY) and planned <= today:
-            actual = actual or min(planned, today)
+        actual = (done or {}).get(name) or getattr(project, ACTUAL_FROM_PROJECT.get(name, "pk"), None)
+        if not isinstance(actual, dt.date):
+            actual = None
+        if actual is None and planned <= today and project.stage not in ("conceived", "preparation"):
+            noisy = planned + dt.timedelta(days=rng.randint(-20, 25))
+            if started and offset > start_offset:
+                actual = min(noisy, started)
+            elif started and not (lagging and planned > today - dt.timedelta(days=120)):
+                actual = max(min(noisy, today), started)
+            elif not started and offset > start_offset and not lagging:
+                actual = min(noisy, today)
         rows.append(Milestone(
             project=project, name=name, order=order, days_before_target=offset, planned_date=planned,
             actual_date=actual, responsible_unit=project.implementing_unit,
@@ -310,7 +336,10 @@ def _templates() -> dict[str, list[tuple[str, int]]]:
 def _generated_project(zone, index: int, *, rng, depts, orgs, leads, today, code_prefix: str) -> Project:
     category, industry, pattern, transformation = rng.choice(GENERATED_KINDS)
     stage = rng.choices([s for s, _ in STAGE_WEIGHTS], weights=[w for _, w in STAGE_WEIGHTS])[0]
-    owner = rng.choice(orgs)
+    enterprises = [o for o in orgs if o.kind == Organisation.Kind.ENTERPRISE] or orgs
+    zone_companies = [o for o in orgs if o.kind == Organisation.Kind.ZONE_COMPANY] or orgs
+    # Industrial projects are owned by enterprises; public works by the zone's own companies.
+    owner = rng.choice(enterprises if category == Category.INDUSTRY else zone_companies)
     name = pattern.format(org=owner.name.replace("有限公司", "").replace("山西", ""), n=rng.randint(1, 20), road=rng.choice(ROADS))
     total = Decimal(rng.randint(5, 300) * 1000 if category == Category.INDUSTRY else rng.randint(3, 80) * 1000)
     dates = _dates_for(stage, rng, today)
@@ -319,8 +348,7 @@ def _generated_project(zone, index: int, *, rng, depts, orgs, leads, today, code
         annual = Decimal(0)
     started = dates.get("actual_start")
     in_stats = bool(started) and total >= 500 and rng.random() < 0.85
-    zone_companies = [o for o in orgs if o.kind == Organisation.Kind.ZONE_COMPANY]
-    unit = owner if category == Category.INDUSTRY or not zone_companies else rng.choice(zone_companies)
+    unit = owner
     return Project(
         zone=zone, code=f"{code_prefix}-{index:04d}", name=f"{name}（{index}）" if index > 999 else name,
         owner=owner, level=rng.choices([Level.PROVINCE, Level.CITY, Level.DISTRICT], weights=[1, 3, 6])[0],
@@ -389,7 +417,7 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
             owner = org_by_name.get(s.owner) if s.owner else rng.choice(orgs)
             started = dates.get("actual_start")
             p = Project(
-                zone=zone, park=parks.get(s.park) if s.park else None, code=f"{region_code(zone)}-2026-{i:03d}",
+                zone=zone, park=parks.get(s.park) if s.park else None, code=f"{region_code(zone)}-2026-{i:04d}",
                 name=s.name, owner=owner, level=s.level, category=s.category, nature=Nature.NEW,
                 transformation=s.transformation, industry_code=s.industry, location_code=zone.region_code,
                 total_investment=s.total, annual_plan_investment=(s.total * Decimal("0.3")).quantize(Decimal("1"))
@@ -411,7 +439,9 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
                                    code_prefix=f"{region_code(zone)}-2026")
             _fix_statistics_date(p, today)
             projects.append(p)
-        for p in projects:
+        for i, p in enumerate(projects):
+            if not done.get(i):  # a seed project with dated events keeps the page's own schedule
+                _align_plan(p, templates.get(p.category, []))
             validate_project(p)
         Project.objects.bulk_create(projects)
         milestones, funding = [], []
@@ -501,6 +531,7 @@ def generate(*, zones: int, projects_per_zone: int, seed: int = 1, batch: int = 
                 p = _generated_project(zone, i, rng=rng, depts=depts, orgs=orgs, leads=[lead], today=today,
                                        code_prefix=f"G{zone.pk}")
                 _fix_statistics_date(p, today)
+                _align_plan(p, templates.get(p.category, []))
                 projects.append(p)
             Project.objects.bulk_create(projects, batch_size=batch)
             milestones, funding = [], []

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +75,10 @@ MIDDLEWARE = [
     # Last, so that it sees every failed login the authentication backends report.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves the collected static files itself (no CDN, often no separate web server).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "zonedesk.urls"
 WSGI_APPLICATION = "zonedesk.wsgi.application"
@@ -127,6 +130,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locking by account is what 等保 asks for; also locking by IP would lock a whole office that sits
+# behind one NAT address after five typos spread over several colleagues.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zonedesk.accounts.views.lockout"
 AXES_VERBOSE = False

@@ -113,7 +113,7 @@ def test_a_staff_member_cannot_register_for_another_department(world):
 def test_a_stale_edit_is_refused_with_what_changed(world):
     p = world.project
     leader, econ = login(world.leader), login(world.econ)
-    data = {**form_data(world, name=p.name, code=p.code, stage=None), "version": 1, "actual_start": "2025-03-15",
+    data = {**form_data(world, name=p.name, code=p.code), "version": 1, "actual_start": "2025-03-15",
             "planned_start": "2025-03-01", "planned_completion": "2026-12-31", "total_investment": "60000"}
     assert leader.post(reverse("projects:edit", args=[p.pk]), data).status_code == 302
     response = econ.post(reverse("projects:edit", args=[p.pk]), {**data, "total_investment": "70000"})

@@ -68,7 +68,8 @@ def project_list_view(request):
         "sort_query": sort_query.urlencode(),
         "sort": filters.sort,
         "can_create": access.can_create_project(request.user),
-        "multi_zone": len(access.zone_ids_in_scope(request.user)) > 1,
+        # A zone's own parks don't make a leader "multi-zone"; a city viewer's several zones do.
+        "multi_zone": access.zones_for(request.user).filter(parent__isnull=True).count() > 1,
     }
     template = "projects/list.html#results" if request.htmx else "projects/list.html"
     return render(request, template, context)

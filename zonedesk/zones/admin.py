@@ -1,22 +1,24 @@
 from django.contrib import admin
 
+from zonedesk.admin_scope import ZoneScopedAdmin
+
 from .models import Department, Organisation, Zone
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(ZoneScopedAdmin):
+    zone_path = "id"
     list_display = ["name", "kind", "region_code", "parent"]
     list_filter = ["kind"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ZoneScopedAdmin):
     list_display = ["name", "zone", "sort_order"]
-    list_filter = ["zone"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ZoneScopedAdmin):
     list_display = ["name", "zone", "kind", "credit_code"]
-    list_filter = ["zone", "kind"]
+    list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
