@@ -157,12 +157,12 @@ def generate_uscc(rng: random.Random, *, region: str = "140300", kind: str = "91
     region = normalize_uscc(region)
     if len(kind) != 2 or kind[0] not in _AUTHORITY_CODES or kind[1] not in "123456789":
         raise UsccError(f"机构类型代码“{kind}”不合法")
-    if not re.fullmatch(r"[1-9]\d{5}", region):
+    if not re.fullmatch(r"[1-9][0-9]{5}", region):
         raise UsccError(f"行政区划码“{region}”应为6位数字")
-    # Only characters legal in both alphabets, so the inner check value never hits I/O/S/V/Z.
-    body_chars = ALPHABET
+    # Body characters come from the USCC alphabet so the code never contains I/O/S/V/Z; the
+    # inner check character is a digit or X, both of which USCC allows.
     if rng.random() < 1 / 3:
-        body = "MA" + "".join(rng.choice(body_chars) for _ in range(6))
+        body = "MA" + "".join(rng.choice(ALPHABET) for _ in range(6))
     else:
         body = "".join(rng.choice("0123456789") for _ in range(8))
     org = body + organisation_code_check_char(body)
@@ -177,5 +177,7 @@ def _check_characters(code: str) -> None:
             continue
         if char in _EXCLUDED_LETTERS:
             hint = f"，是否应为数字{_LOOKALIKE[char]}" if char in _LOOKALIKE else ""
-            raise UsccError(f"第{pos}位字符“{char}”不合法：统一社会信用代码不使用字母I、O、S、V、Z{hint}")
+            raise UsccError(
+                f"第{pos}位字符“{char}”不合法：统一社会信用代码不使用字母I、O、S、V、Z{hint}"
+            )
         raise UsccError(f"第{pos}位字符“{char}”不合法：只能是数字或大写字母")

@@ -23,15 +23,20 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
 from zonedesk.lib.cnnum import parse_number
 
 __all__ = [
+    "AREA_UNITS",
+    "COUNT_UNITS",
     "EXCEL_SERIAL_MAX",
     "EXCEL_SERIAL_MIN",
+    "MONEY_UNITS",
+    "SERIAL_RANGE",
+    "TEXT_YEAR_RANGE",
     "DatePrecision",
     "ValueParseError",
     "date_to_excel_serial",
@@ -241,19 +246,21 @@ _CURRENCY_PREFIXES = ("人民币", "RMB", "CNY", "¥")
 _BIG_MAGNITUDE = re.compile(r"[万亿萬億]")
 
 
-def _money_unit_exponent(unit: str) -> int:
-    key = _compact(normalize_text(unit))
+def _money_unit_exponent(unit: str | None) -> int:
+    # A header without a unit means 万元, the unit money is entered in by convention.
+    key = "万元" if unit is None else _compact(normalize_text(unit))
     if key not in MONEY_UNITS:
         raise ValueParseError(f"不支持的金额单位：“{unit}”，应为元、千元、万元、百万元或亿元")
     return MONEY_UNITS[key]
 
 
 def parse_money(
-    value: object, *, unit: str = "万元", max_places: int | None = 6
+    value: object, *, unit: str | None = "万元", max_places: int | None = 6
 ) -> Decimal | None:
     """Parse an amount of money (金额) and return it in 万元, exact.
 
-    ``unit`` is the column header's unit (元, 千元, 万元, 百万元, 亿元), applied to bare numbers
+    ``unit`` is the column header's unit (元, 千元, 万元, 百万元, 亿元; ``None`` = 万元, so the
+    result of :func:`split_header_unit` can be passed straight in), applied to bare numbers
     and to Excel numbers. A cell that carries its own unit overrides it: a trailing 元
     ("500元", "3,000万元", "1.2亿元") or a 万/亿 magnitude ("1.2亿", "3千万", "一亿二千万")
     makes the cell an absolute amount. 十/百/千 alone do not: "5千" in a 万元 column is
@@ -268,7 +275,7 @@ def parse_money(
         raise ValueParseError(f"无法识别的金额：“{value}”")
     if isinstance(value, int | float | Decimal):
         number = _from_number(value, "金额")
-        shown = str(number)
+        shown = f"{number:f}"
     else:
         shown = normalize_text(value)
         text = _compact(shown)
@@ -414,7 +421,7 @@ def parse_decimal(
         raise ValueParseError(f"无法识别的数值：“{value}”")
     if isinstance(value, int | float | Decimal):
         number = _from_number(value, "数值")
-        shown = str(number)
+        shown = f"{number:f}"
     else:
         shown = normalize_text(value)
         text = _compact(shown)
@@ -440,6 +447,8 @@ def _parse_quantity_text(
     if negative or text.startswith("+"):
         text = text[1:]
     number = _parse_unsigned_quantity(text, shown, allow_percent, base, scale, literal)
+    if number < 0:  # a second sign ("--5", "-负5") would otherwise flip back to positive
+        raise ValueParseError(f"无法识别的数值：“{shown}”")
     return -number if negative else number
 
 
@@ -470,10 +479,14 @@ def _parse_unsigned_quantity(
     if cell_unit in COUNT_UNITS:
         if base is None or base in COUNT_UNITS:
             return _shift(number, -scale)
-        raise ValueParseError(f"单位不符：本列单位为{_unit_label(base, scale)}，“{shown}”的单位是{cell_unit}")
+        raise ValueParseError(
+            f"单位不符：本列单位为{_unit_label(base, scale)}，“{shown}”的单位是{cell_unit}"
+        )
     canonical = _UNIT_SYNONYMS[cell_unit]
     if base is None:
-        raise ValueParseError(f"本列未注明单位，无法确定“{shown}”如何换算，请只填数字或在表头注明单位")
+        raise ValueParseError(
+            f"本列未注明单位，无法确定“{shown}”如何换算，请只填数字或在表头注明单位"
+        )
     if canonical == base:
         return _shift(number, -scale)
     if canonical in AREA_UNITS and base in AREA_UNITS:
@@ -485,7 +498,9 @@ def _parse_unsigned_quantity(
                 f"“{shown}”无法精确换算为{_unit_label(base, scale)}，请直接按{_unit_label(base, scale)}填写"
             )
         return _shift(converted, -scale)
-    raise ValueParseError(f"单位不符：本列单位为{_unit_label(base, scale)}，“{shown}”的单位是{canonical}")
+    raise ValueParseError(
+        f"单位不符：本列单位为{_unit_label(base, scale)}，“{shown}”的单位是{canonical}"
+    )
 
 
 def _unit_label(base: str, scale: int) -> str:
@@ -705,7 +720,9 @@ _UNIT_WORD = (
     r"年|月|天|日|小时)"
 )
 _UNIT_TEXT = re.compile(rf"(?:单位:?)?(?P<unit>{_UNIT_WORD}(?:/{_UNIT_WORD})?)", re.IGNORECASE)
-_BRACKETED = re.compile(r"(?P<name>.*?)[(\[【〔〖]\s*(?P<inner>[^()\[\]【】〔〕〖〗]*?)\s*[)\]】〕〗]")
+_BRACKETED = re.compile(
+    r"(?P<name>.*?)[(\[【〔〖]\s*(?P<inner>[^()\[\]【】〔〕〖〗]*?)\s*[)\]】〕〗]"
+)
 _NON_ASCII_GAP = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
