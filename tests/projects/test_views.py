@@ -90,7 +90,8 @@ def test_the_create_form_reads_money_as_typed_and_plans_milestones(world):
     ("extra", "message"),
     [
         ({"name": ""}, "请填写项目名称。"),
-        ({"total_investment": "很多"}, "无法识别的金额"),
+        ({"total_investment": "待定"}, "无法识别的金额：“待定”"),
+        ({"total_investment": "约1亿"}, "金额须为确数"),
         ({"planned_completion": "2026-01-01"}, "计划竣工（2026-01-01）不能早于计划开工（2026-05-01）。"),
         ({"stage": "started"}, "进入“新开工”阶段须先填写实际开工。"),
         ({"annual_plan_investment": "2亿"}, "年度计划投资不能大于总投资。"),

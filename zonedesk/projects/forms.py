@@ -78,16 +78,13 @@ class ProjectForm(forms.ModelForm):
             # A unit edits the figures of its own project but not who is responsible for it.
             for name in ("department", "lead_official", "implementing_unit", "owner", "level", "code"):
                 self.fields[name].disabled = True
-        for name, field in self.fields.items():
-            if name in FUNDING_NAMES:
-                continue
-            field.error_messages.setdefault("required", f"请填写{field.label}。")
+        for field in self.fields.values():
+            field.error_messages["required"] = f"请填写{field.label}。"
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"{field.label}格式不正确，应为如 2026-03-01 的日期。"
 
     def clean_annual_plan_investment(self):
         return self.cleaned_data["annual_plan_investment"] or 0
-
-
-FUNDING_NAMES = {f"funding_{kind}": label for kind, label in FundingSource.Kind.choices}
 
 
 class FundingForm(forms.Form):

@@ -209,6 +209,11 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def validate_constraints(self, exclude=None) -> None:
+        """The constraints above are the database's backstop. The same rules are checked, field by
+        field and in Chinese, by services.validate_project, which every write goes through; letting
+        a ModelForm report them first would show Django's generic "约束…是无效的" instead."""
+
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
