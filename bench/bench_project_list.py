@@ -44,7 +44,9 @@ def ensure_data() -> None:
     if have < ZONES * PER_ZONE:
         started = time.perf_counter()
         generate(zones=ZONES - Zone.objects.count(), projects_per_zone=PER_ZONE, seed=7)
-        print(f"generated {Project.objects.count()} projects in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {Project.objects.count()} projects in {time.perf_counter() - started:.1f} s"
+        )
 
 
 def bench_user(username: str, **fields) -> User:
@@ -66,7 +68,9 @@ def measure(label: str, client: Client, url: str, params: dict) -> None:
         client.get(url, params)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
-    print(f"{label:<46} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   queries {len(queries)}")
+    print(
+        f"{label:<46} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   queries {len(queries)}"
+    )
 
 
 def main() -> None:
@@ -78,7 +82,9 @@ def main() -> None:
     key = secrets.token_urlsafe(16)
     ApiToken.objects.create(user=viewer, prefix=key[:8], key_hash=ApiToken.hash_key(key))
     leader_key = secrets.token_urlsafe(16)
-    ApiToken.objects.create(user=leader, prefix=leader_key[:8], key_hash=ApiToken.hash_key(leader_key))
+    ApiToken.objects.create(
+        user=leader, prefix=leader_key[:8], key_hash=ApiToken.hash_key(leader_key)
+    )
 
     page_leader, page_viewer = Client(), Client()
     page_leader.force_login(leader)
@@ -86,12 +92,24 @@ def main() -> None:
     api_viewer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     api_leader = Client(HTTP_AUTHORIZATION=f"Bearer {leader_key}")
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{connection.vendor}; {Zone.objects.count()} zones, {Project.objects.count()} projects")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{connection.vendor}; {Zone.objects.count()} zones, {Project.objects.count()} projects"
+    )
     measure("page /projects/ — zone leader (300 rows)", page_leader, "/projects/", {})
     measure("page /projects/ — city viewer (15,000 rows)", page_viewer, "/projects/", {})
-    measure("page filtered stage+search — viewer", page_viewer, "/projects/", {"stage": "construction", "q": "项目"})
-    measure("page sorted by total, page 20 — viewer", page_viewer, "/projects/", {"sort": "-total", "page": 20})
+    measure(
+        "page filtered stage+search — viewer",
+        page_viewer,
+        "/projects/",
+        {"stage": "construction", "q": "项目"},
+    )
+    measure(
+        "page sorted by total, page 20 — viewer",
+        page_viewer,
+        "/projects/",
+        {"sort": "-total", "page": 20},
+    )
     measure("API /api/projects limit 100 — leader", api_leader, "/api/projects", {"limit": 100})
     measure("API /api/projects limit 100 — viewer", api_viewer, "/api/projects", {"limit": 100})
     measure("API /api/projects limit 1000 — viewer", api_viewer, "/api/projects", {"limit": 1000})

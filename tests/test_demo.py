@@ -37,13 +37,17 @@ def test_the_seed_pages_projects_carry_their_real_figures(demo):
     topped = dadi.milestones.get(name="主体封顶")
     assert str(topped.actual_date) == "2026-01-26"
     assert Project.objects.get(name="30MW飞轮储能项目").stage == Stage.PRODUCING
-    assert Zone.objects.filter(short_name__in=["神池示范区", "屯留经开区", "综改示范区"]).count() == 3
+    assert (
+        Zone.objects.filter(short_name__in=["神池示范区", "屯留经开区", "综改示范区"]).count() == 3
+    )
 
 
 def test_every_demo_project_passes_the_registers_own_rules(demo):
     from zonedesk.projects.services import validate_project
 
-    for project in Project.objects.select_related("department", "park", "owner", "implementing_unit", "lead_official"):
+    for project in Project.objects.select_related(
+        "department", "park", "owner", "implementing_unit", "lead_official"
+    ):
         validate_project(project)
 
 
@@ -54,7 +58,9 @@ def test_every_credit_code_is_valid(demo):
         assert validate_uscc(code) == code
 
 
-@pytest.mark.parametrize("username", ["admin", "leader", "deputy", "invest", "econ", "unit", "city", "auditor"])
+@pytest.mark.parametrize(
+    "username", ["admin", "leader", "deputy", "invest", "econ", "unit", "city", "auditor"]
+)
 def test_every_demo_user_logs_in_with_the_demo_password(demo, username):
     client = Client()
     assert client.post("/login/", {"username": username, "password": PASSWORD}).status_code == 302
@@ -63,7 +69,10 @@ def test_every_demo_user_logs_in_with_the_demo_password(demo, username):
 
 def test_the_demo_users_scopes(demo):
     users = {u.username: u for u in User.objects.filter(username__in=["unit", "city", "econ"])}
-    assert users["city"].role == Role.VIEWER and len(access.zone_ids_in_scope(users["city"])) == Zone.objects.count()
+    assert (
+        users["city"].role == Role.VIEWER
+        and len(access.zone_ids_in_scope(users["city"])) == Zone.objects.count()
+    )
     own = access.projects_for(users["unit"])
     assert own.exists() and own.count() < access.projects_for(users["econ"]).count()
 

@@ -13,7 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args, env_extra):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -24,8 +31,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_check_deploy_reports_nothing_with_production_settings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env_extra={"DEBUG": "0", "SECRET_KEY": "k" * 20 + "Zq8#pL2@vN5!xR7$wT1^yU4&" * 2, "ALLOWED_HOSTS": "zonedesk.example"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DEBUG": "0",
+            "SECRET_KEY": "k" * 20 + "Zq8#pL2@vN5!xR7$wT1^yU4&" * 2,
+            "ALLOWED_HOSTS": "zonedesk.example",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

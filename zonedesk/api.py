@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.responses import Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from zonedesk import access
@@ -29,7 +29,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         row = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True
+            )
             .first()
         )
         if row is None:
@@ -105,9 +107,15 @@ PYDANTIC_MESSAGES = {
 def on_schema_error(request, exc):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "payload", "query", "path")
+        ]
         field = ".".join(loc) or "__all__"
-        errors.setdefault(field, []).append(PYDANTIC_MESSAGES.get(err.get("type", ""), "取值不合法"))
+        errors.setdefault(field, []).append(
+            PYDANTIC_MESSAGES.get(err.get("type", ""), "取值不合法")
+        )
     first_field, messages = next(iter(errors.items()))
     return _error(request, 422, f"字段 {first_field}：{messages[0]}", errors)
 
@@ -372,20 +380,40 @@ def create_project(request, payload: ProjectCreate):
     data = _model_data(payload, skip={"zone_id"})
     if user.role == "staff" and data["department"].pk != user.department_id:
         raise access.deny(user, what="部门人员只能登记本部门的项目", request=request)
-    project = services.project_create(by=user, zone=Zone.objects.get(pk=zone_id), data=data, request=request)
+    project = services.project_create(
+        by=user, zone=Zone.objects.get(pk=zone_id), data=data, request=request
+    )
     return Status(201, project)
 
 
-@api.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目（须带 version，防止覆盖他人修改）")
+@api.patch(
+    "/projects/{project_id}",
+    response=ProjectOut,
+    summary="修改项目（须带 version，防止覆盖他人修改）",
+)
 def update_project(request, project_id: int, payload: ProjectUpdate):
     user = request.auth
     project = access.get_project_for_user(user, project_id, write=True, request=request)
     data = _model_data(payload, skip={"version"})
     if user.role == "unit":
-        locked = {"department", "lead_official", "implementing_unit", "owner", "level", "code"} & set(data)
+        locked = {
+            "department",
+            "lead_official",
+            "implementing_unit",
+            "owner",
+            "level",
+            "code",
+        } & set(data)
         if locked:
-            raise access.deny(user, what=f"项目单位不能修改：{'、'.join(sorted(locked))}", target=project, request=request)
-    return services.project_update(project=project, by=user, data=data, expected_version=payload.version, request=request)
+            raise access.deny(
+                user,
+                what=f"项目单位不能修改：{'、'.join(sorted(locked))}",
+                target=project,
+                request=request,
+            )
+    return services.project_update(
+        project=project, by=user, data=data, expected_version=payload.version, request=request
+    )
 
 
 @api.get("/projects/{project_id}/milestones", response=list[MilestoneOut], summary="项目节点")
@@ -396,7 +424,14 @@ def list_milestones(request, project_id: int):
 
 @api.patch("/milestones/{milestone_id}", response=MilestoneOut, summary="修改节点（须带 version）")
 def update_milestone(request, milestone_id: int, payload: MilestoneUpdate):
-    milestone = access.get_milestone_for_user(request.auth, milestone_id, write=True, request=request)
+    milestone = access.get_milestone_for_user(
+        request.auth, milestone_id, write=True, request=request
+    )
     data = _model_data(payload, skip={"version"})
-    return services.milestone_update(milestone=milestone, by=request.auth, data=data, expected_version=payload.version, request=request)
-
+    return services.milestone_update(
+        milestone=milestone,
+        by=request.auth,
+        data=data,
+        expected_version=payload.version,
+        request=request,
+    )

@@ -9,7 +9,6 @@ from django import forms
 from zonedesk.lib.values import ValueParseError, parse_decimal, parse_money
 
 
-
 class MoneyField(forms.CharField):
     """金额 in 万元. Accepts "1.2亿", "3,000万元", "12000" (万元), full-width digits and Chinese
     numerals; returns a Decimal in 万元 rounded to two decimals."""

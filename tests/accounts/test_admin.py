@@ -22,7 +22,9 @@ def test_the_admin_sees_only_their_zones_users(world):
 
 def test_the_admin_cannot_open_a_user_of_another_zone(world):
     response = admin_client(world).get(f"/admin/accounts/user/{world.other_staff.pk}/change/")
-    assert response.status_code == 302  # the admin redirects a missing (out-of-scope) object to the index
+    assert (
+        response.status_code == 302
+    )  # the admin redirects a missing (out-of-scope) object to the index
 
 
 def test_the_admin_does_not_see_the_audit_log(world):

@@ -34,19 +34,32 @@ def test_five_failures_lock_the_account_even_for_the_right_password(world, clien
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
     # Another account is not affected.
-    assert client.post(reverse("login"), {"username": "invest", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("login"), {"username": "invest", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_security_settings_follow_the_baseline():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+    assert (
+        settings.LANGUAGE_CODE == "zh-hans"
+        and settings.TIME_ZONE == "Asia/Shanghai"
+        and settings.USE_TZ
+    )
 
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("Zonedesk@2026", True), ("zonedesk2026x", False), ("Short@1", False), ("ABCDEFGHIJ12", False), ("abcdefgh1!X", True)],
+    [
+        ("Zonedesk@2026", True),
+        ("zonedesk2026x", False),
+        ("Short@1", False),
+        ("ABCDEFGHIJ12", False),
+        ("abcdefgh1!X", True),
+    ],
 )
 def test_passwords_need_ten_characters_and_three_classes(db, password, ok):
     if ok:

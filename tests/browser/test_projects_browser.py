@@ -40,7 +40,9 @@ def test_econ_registers_a_project_moves_it_and_sees_its_history(world, page):
     page.fill("#id_planned_production", "2026-11-01")
     page.click("button:has-text('保存')")
     # The production date before completion is refused, naming the field; nothing is saved.
-    expect(page.locator(".has-error")).to_contain_text("计划投产（2026-11-01）不能早于计划竣工（2027-01-01）。")
+    expect(page.locator(".has-error")).to_contain_text(
+        "计划投产（2026-11-01）不能早于计划竣工（2027-01-01）。"
+    )
     assert not Project.objects.filter(name="钙基新材料产业园").exists()
     page.fill("#id_planned_production", "2027-03-01")
     page.click("button:has-text('保存')")

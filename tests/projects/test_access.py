@@ -14,11 +14,19 @@ def urls(w):
     return {
         "detail": ("get", reverse("projects:detail", args=[p.pk]), {}),
         "edit": ("get", reverse("projects:edit", args=[p.pk]), {}),
-        "stage": ("post", reverse("projects:stage", args=[p.pk]), {"stage": "completed", "date": "2026-10-01", "version": p.version}),
+        "stage": (
+            "post",
+            reverse("projects:stage", args=[p.pk]),
+            {"stage": "completed", "date": "2026-10-01", "version": p.version},
+        ),
         "archive": ("post", reverse("projects:archive", args=[p.pk]), {"reason": "测试"}),
         "restore": ("post", reverse("projects:restore", args=[p.pk]), {}),
         "plan": ("post", reverse("projects:plan", args=[p.pk]), {}),
-        "milestone_add": ("post", reverse("projects:milestone_add", args=[p.pk]), {"new-name": "x", "new-planned_date": "2026-05-01"}),
+        "milestone_add": (
+            "post",
+            reverse("projects:milestone_add", args=[p.pk]),
+            {"new-name": "x", "new-planned_date": "2026-05-01"},
+        ),
         "milestone_edit": ("get", reverse("projects:milestone_edit", args=[m.pk]), {}),
         "milestone_row": ("get", reverse("projects:milestone_row", args=[m.pk]), {}),
     }
@@ -27,16 +35,33 @@ def urls(w):
 READ_VIEWS = {"detail", "milestone_row"}
 
 
-@pytest.mark.parametrize("view", ["detail", "edit", "stage", "archive", "restore", "plan", "milestone_add", "milestone_edit", "milestone_row"])
+@pytest.mark.parametrize(
+    "view",
+    [
+        "detail",
+        "edit",
+        "stage",
+        "archive",
+        "restore",
+        "plan",
+        "milestone_add",
+        "milestone_edit",
+        "milestone_row",
+    ],
+)
 @pytest.mark.parametrize("persona", ["other_staff", "other_unit", "auditor", "admin"])
 def test_outsiders_are_refused_every_project_view(world, view, persona):
     method, url, data = urls(world)[view]
     response = getattr(login(getattr(world, persona)), method)(url, data)
     assert response.status_code == 403
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, actor=getattr(world, persona)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.DENIED, actor=getattr(world, persona)
+    ).exists()
 
 
-@pytest.mark.parametrize("view", ["edit", "stage", "archive", "restore", "plan", "milestone_add", "milestone_edit"])
+@pytest.mark.parametrize(
+    "view", ["edit", "stage", "archive", "restore", "plan", "milestone_add", "milestone_edit"]
+)
 @pytest.mark.parametrize("persona", ["invest", "viewer"])
 def test_readers_from_another_department_or_above_cannot_write(world, view, persona):
     method, url, data = urls(world)[view]
@@ -46,7 +71,9 @@ def test_readers_from_another_department_or_above_cannot_write(world, view, pers
 
 @pytest.mark.parametrize("persona", ["invest", "viewer", "leader", "deputy", "econ", "unit"])
 def test_zone_users_and_the_unit_read_the_project(world, persona):
-    response = login(getattr(world, persona)).get(reverse("projects:detail", args=[world.project.pk]))
+    response = login(getattr(world, persona)).get(
+        reverse("projects:detail", args=[world.project.pk])
+    )
     assert response.status_code == 200
 
 

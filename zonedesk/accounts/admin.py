@@ -11,20 +11,48 @@ from .models import AuditEvent, Role, User
 
 @admin.register(User)
 class UserAdmin(ZoneScopedAdmin, BaseUserAdmin):
-    list_display = ["username", "display_name", "role", "zone", "department", "organisation", "is_active"]
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "zone",
+        "department",
+        "organisation",
+        "is_active",
+    ]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name"]
     filter_horizontal = ["viewer_zones", "supervised_departments"]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2"]}),
-        ("开发区与角色", {"fields": ["display_name", "role", "zone", "department", "organisation"]}),
+        (
+            "开发区与角色",
+            {"fields": ["display_name", "role", "zone", "department", "organisation"]},
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        scope = ("开发区与角色", {"fields": ["display_name", "role", "zone", "department", "organisation", "viewer_zones", "supervised_departments", "phone"]})
-        account = (None, {"fields": ["username", "password", "is_active", "last_login", "date_joined"]})
+        scope = (
+            "开发区与角色",
+            {
+                "fields": [
+                    "display_name",
+                    "role",
+                    "zone",
+                    "department",
+                    "organisation",
+                    "viewer_zones",
+                    "supervised_departments",
+                    "phone",
+                ]
+            },
+        )
+        account = (
+            None,
+            {"fields": ["username", "password", "is_active", "last_login", "date_joined"]},
+        )
         if request.user.is_superuser:
             return [account, scope, ("权限", {"fields": ["is_staff", "is_superuser", "groups"]})]
         return [account, scope]

@@ -48,13 +48,20 @@ def lockout(request, credentials, *args, **kwargs):
     """django-axes calls this once an account is locked: audit it and say so in Chinese."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit_record(
-        actor=None, actor_name=username, action=AuditEvent.Action.LOCKED_OUT,
-        note=f"连续登录失败，账号“{username}”锁定15分钟", request=request,
+        actor=None,
+        actor_name=username,
+        action=AuditEvent.Action.LOCKED_OUT,
+        note=f"连续登录失败，账号“{username}”锁定15分钟",
+        request=request,
     )
     form = LoginForm(request)
     return render(
-        request, "accounts/login.html",
-        {"form": form, "locked": "登录失败次数过多，账号已锁定15分钟，请稍后再试或联系系统管理员。"},
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "locked": "登录失败次数过多，账号已锁定15分钟，请稍后再试或联系系统管理员。",
+        },
         status=429,
     )
 
@@ -70,10 +77,16 @@ def home(request):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label="动作", choices=[("", "全部动作"), *AuditEvent.Action.choices], required=False)
+    action = forms.ChoiceField(
+        label="动作", choices=[("", "全部动作"), *AuditEvent.Action.choices], required=False
+    )
     q = forms.CharField(label="操作人/对象", required=False)
-    start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @require_http_methods(["GET"])
@@ -91,7 +104,9 @@ def audit_log(request):
         if data["action"]:
             qs = qs.filter(action=data["action"])
         if data["q"]:
-            qs = qs.filter(actor_name__icontains=data["q"]) | qs.filter(object_label__icontains=data["q"])
+            qs = qs.filter(actor_name__icontains=data["q"]) | qs.filter(
+                object_label__icontains=data["q"]
+            )
         if data["start"]:
             qs = qs.filter(at__date__gte=data["start"])
         if data["end"]:
@@ -99,7 +114,9 @@ def audit_log(request):
     page = Paginator(qs.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "accounts/audit.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @require_http_methods(["GET"])
@@ -113,10 +130,18 @@ def token_create(request):
     """Issue a token; its value is shown once and only its hash is kept."""
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=request.user, name=(request.POST.get("name") or "API")[:60], prefix=key[:8],
+        user=request.user,
+        name=(request.POST.get("name") or "API")[:60],
+        prefix=key[:8],
         key_hash=ApiToken.hash_key(key),
     )
-    audit_record(actor=request.user, action=AuditEvent.Action.TOKEN, target=token, note="签发接口令牌", request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.TOKEN,
+        target=token,
+        note="签发接口令牌",
+        request=request,
+    )
     rows = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
     return render(request, "accounts/tokens.html", {"tokens": rows, "new_key": key})
 
@@ -127,6 +152,12 @@ def token_revoke(request, pk: int):
     if token is not None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=request.user, action=AuditEvent.Action.TOKEN, target=token, note="吊销接口令牌", request=request)
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.TOKEN,
+            target=token,
+            note="吊销接口令牌",
+            request=request,
+        )
         messages.success(request, "令牌已吊销。")
     return redirect("accounts:tokens")

@@ -20,13 +20,27 @@ DATE_FIELDS = [
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
-    zone = forms.ModelChoiceField(label="开发区", queryset=Zone.objects.none(), required=False, empty_label="全部开发区")
-    stage = forms.ChoiceField(label="阶段", choices=[("", "全部阶段"), *Stage.choices], required=False)
-    level = forms.ChoiceField(label="级别", choices=[("", "全部级别"), *Level.choices], required=False)
-    category = forms.ChoiceField(label="类别", choices=[("", "全部类别"), *Category.choices], required=False)
-    department = forms.ModelChoiceField(label="责任部门", queryset=Department.objects.none(), required=False, empty_label="全部部门")
-    lead = forms.ModelChoiceField(label="包保领导", queryset=User.objects.none(), required=False, empty_label="全部领导")
-    in_statistics = forms.ChoiceField(label="入库", choices=[("", "入库不限"), ("1", "已入库"), ("0", "未入库")], required=False)
+    zone = forms.ModelChoiceField(
+        label="开发区", queryset=Zone.objects.none(), required=False, empty_label="全部开发区"
+    )
+    stage = forms.ChoiceField(
+        label="阶段", choices=[("", "全部阶段"), *Stage.choices], required=False
+    )
+    level = forms.ChoiceField(
+        label="级别", choices=[("", "全部级别"), *Level.choices], required=False
+    )
+    category = forms.ChoiceField(
+        label="类别", choices=[("", "全部类别"), *Category.choices], required=False
+    )
+    department = forms.ModelChoiceField(
+        label="责任部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+    )
+    lead = forms.ModelChoiceField(
+        label="包保领导", queryset=User.objects.none(), required=False, empty_label="全部领导"
+    )
+    in_statistics = forms.ChoiceField(
+        label="入库", choices=[("", "入库不限"), ("1", "已入库"), ("0", "未入库")], required=False
+    )
     archived = forms.BooleanField(label="仅看已归档", required=False)
     sort = forms.ChoiceField(label="排序", choices=[(k, k) for k in SORTS], required=False)
 
@@ -38,7 +52,9 @@ class ProjectFilterForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
-    total_investment = MoneyField(label="总投资（万元）", help_text="可填“1.2亿”“3,000万元”或万元数字")
+    total_investment = MoneyField(
+        label="总投资（万元）", help_text="可填“1.2亿”“3,000万元”或万元数字"
+    )
     annual_plan_investment = MoneyField(label="年度计划投资（万元）", required=False)
     land_area_mu = FigureField(label="用地面积（亩）", unit="亩", required=False)
     floor_area_m2 = FigureField(label="建筑面积（㎡）", unit="平方米", required=False)
@@ -76,12 +92,21 @@ class ProjectForm(forms.ModelForm):
             self.fields["department"].initial = user.department_id
         if user.role == Role.UNIT:
             # A unit edits the figures of its own project but not who is responsible for it.
-            for name in ("department", "lead_official", "implementing_unit", "owner", "level", "code"):
+            for name in (
+                "department",
+                "lead_official",
+                "implementing_unit",
+                "owner",
+                "level",
+                "code",
+            ):
                 self.fields[name].disabled = True
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}。"
             if isinstance(field, forms.DateField):
-                field.error_messages["invalid"] = f"{field.label}格式不正确，应为如 2026-03-01 的日期。"
+                field.error_messages["invalid"] = (
+                    f"{field.label}格式不正确，应为如 2026-03-01 的日期。"
+                )
 
     def clean_annual_plan_investment(self):
         return self.cleaned_data["annual_plan_investment"] or 0
@@ -115,7 +140,9 @@ class StageForm(forms.Form):
 
 
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(label="归档原因", max_length=200, error_messages={"required": "请填写归档原因。"})
+    reason = forms.CharField(
+        label="归档原因", max_length=200, error_messages={"required": "请填写归档原因。"}
+    )
 
 
 class MilestoneForm(forms.ModelForm):
@@ -135,7 +162,9 @@ class MilestoneForm(forms.ModelForm):
 
 
 class PlanForm(forms.Form):
-    template = forms.ModelChoiceField(label="节点模板", queryset=MilestoneTemplate.objects.none(), empty_label=None)
+    template = forms.ModelChoiceField(
+        label="节点模板", queryset=MilestoneTemplate.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)

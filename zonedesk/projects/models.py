@@ -95,7 +95,9 @@ class Transformation(models.TextChoices):
 class Project(models.Model):
     """重点项目: one key project of a zone, from 谋划 to 达产."""
 
-    zone = models.ForeignKey(Zone, verbose_name="开发区", on_delete=models.PROTECT, related_name="projects")
+    zone = models.ForeignKey(
+        Zone, verbose_name="开发区", on_delete=models.PROTECT, related_name="projects"
+    )
     park = models.ForeignKey(
         Zone,
         verbose_name="园区",
@@ -114,7 +116,9 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_projects",
     )
-    level = models.CharField("项目级别", max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    level = models.CharField(
+        "项目级别", max_length=10, choices=Level.choices, default=Level.DISTRICT
+    )
     category = models.CharField("项目类别", max_length=20, choices=Category.choices)
     nature = models.CharField("建设性质", max_length=20, choices=Nature.choices, default=Nature.NEW)
     transformation = models.CharField(
@@ -125,11 +129,19 @@ class Project(models.Model):
     total_investment = models.DecimalField("总投资（万元）", **MONEY)
     annual_plan_investment = models.DecimalField("年度计划投资（万元）", default=0, **MONEY)
     land_area_mu = models.DecimalField(
-        "用地面积（亩）", max_digits=12, decimal_places=2, null=True, blank=True,
+        "用地面积（亩）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     floor_area_m2 = models.DecimalField(
-        "建筑面积（㎡）", max_digits=12, decimal_places=2, null=True, blank=True,
+        "建筑面积（㎡）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     content = models.TextField("建设内容", blank=True)
@@ -143,7 +155,9 @@ class Project(models.Model):
     actual_production = models.DateField("实际投产", null=True, blank=True)
     full_capacity_date = models.DateField("达产日期", null=True, blank=True)
 
-    stage = models.CharField("项目阶段", max_length=20, choices=Stage.choices, default=Stage.CONCEIVED)
+    stage = models.CharField(
+        "项目阶段", max_length=20, choices=Stage.choices, default=Stage.CONCEIVED
+    )
     stage_note = models.CharField("停缓建/终止原因", max_length=200, blank=True)
     lead_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,7 +256,9 @@ class FundingSource(models.Model):
         verbose_name_plural = "资金来源"
         ordering = ["project_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "kind"], name="funding_unique_kind_per_project")
+            models.UniqueConstraint(
+                fields=["project", "kind"], name="funding_unique_kind_per_project"
+            )
         ]
 
     def __str__(self) -> str:
@@ -254,7 +270,11 @@ class MilestoneTemplate(models.Model):
     date, so that a schedule can be planned backwards from the deadline (倒排工期)."""
 
     zone = models.ForeignKey(
-        Zone, verbose_name="开发区", null=True, blank=True, on_delete=models.CASCADE,
+        Zone,
+        verbose_name="开发区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text="留空表示全区通用模板",
     )
     category = models.CharField("项目类别", max_length=20, choices=Category.choices)

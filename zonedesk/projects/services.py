@@ -52,7 +52,9 @@ class EditConflict(ValidationError):
                     f"“{change['label']}”由“{change['old']}”改为“{change['new']}”"
                 )
         detail = "；".join(lines) or "记录已被他人修改"
-        super().__init__(f"{label}已被他人修改，本次保存未生效。对方的修改：{detail}。请刷新后重新填写。")
+        super().__init__(
+            f"{label}已被他人修改，本次保存未生效。对方的修改：{detail}。请刷新后重新填写。"
+        )
 
 
 # --- display helpers --------------------------------------------------------------------------
@@ -75,7 +77,9 @@ def display_value(instance: models.Model, field_name: str) -> str:
     return str(value)
 
 
-def _diff(before: dict[str, str], instance: models.Model, fields: list[str]) -> list[dict[str, Any]]:
+def _diff(
+    before: dict[str, str], instance: models.Model, fields: list[str]
+) -> list[dict[str, Any]]:
     changes = []
     for name in fields:
         new = display_value(instance, name)
@@ -157,7 +161,9 @@ def validate_project(project: Project) -> None:
         if org is not None and org.zone_id != zone_id:
             add(name, f"{label[name]}必须是本开发区登记的单位。")
     lead = project.lead_official
-    if lead is not None and (lead.zone_id != zone_id or lead.role not in (Role.LEADER, Role.DEPUTY)):
+    if lead is not None and (
+        lead.zone_id != zone_id or lead.role not in (Role.LEADER, Role.DEPUTY)
+    ):
         add("lead_official", "包保领导须为本开发区的主要领导或分管领导。")
 
     if project.code and project.zone_id:
@@ -188,7 +194,9 @@ def _funding_display(project: Project) -> str:
 def _set_funding(project: Project, funding: list[tuple[str, Decimal]]) -> None:
     project.funding.all().delete()
     FundingSource.objects.bulk_create(
-        FundingSource(project=project, kind=kind, amount=amount) for kind, amount in funding if amount
+        FundingSource(project=project, kind=kind, amount=amount)
+        for kind, amount in funding
+        if amount
     )
 
 
@@ -197,8 +205,13 @@ def _set_funding(project: Project, funding: list[tuple[str, Decimal]]) -> None:
 
 @transaction.atomic
 def project_create(
-    *, by, zone, data: dict[str, Any], funding: list[tuple[str, Decimal]] | None = None,
-    template: MilestoneTemplate | None = None, request=None,
+    *,
+    by,
+    zone,
+    data: dict[str, Any],
+    funding: list[tuple[str, Decimal]] | None = None,
+    template: MilestoneTemplate | None = None,
+    request=None,
 ) -> Project:
     """Register a project; when a template is given, plan its milestones backwards from the
     planned completion (or production) date."""
@@ -216,8 +229,12 @@ def project_create(
     if funding:
         _set_funding(project, funding)
     audit_record(
-        actor=by, action=AuditEvent.Action.CREATE, target=project, version=project.version,
-        note=f"新建项目，总投资{project.total_investment:,.2f}万元", request=request,
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        target=project,
+        version=project.version,
+        note=f"新建项目，总投资{project.total_investment:,.2f}万元",
+        request=request,
     )
     if template is not None:
         milestones_plan(project=project, template=template, by=by)
@@ -226,13 +243,21 @@ def project_create(
 
 @transaction.atomic
 def project_update(
-    *, project: Project, by, data: dict[str, Any], expected_version: int,
-    funding: list[tuple[str, Decimal]] | None = None, request=None, action: str = AuditEvent.Action.UPDATE,
+    *,
+    project: Project,
+    by,
+    data: dict[str, Any],
+    expected_version: int,
+    funding: list[tuple[str, Decimal]] | None = None,
+    request=None,
+    action: str = AuditEvent.Action.UPDATE,
 ) -> Project:
     """Save an edit made on `expected_version`; refuse it if the record moved on since."""
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.version != expected_version:
-        raise EditConflict(label=f"项目“{current.name}”", events=_events_since(current, expected_version))
+        raise EditConflict(
+            label=f"项目“{current.name}”", events=_events_since(current, expected_version)
+        )
     if current.archived_at is not None:
         raise ValidationError("已归档的项目不能修改，请先恢复。")
     before = _snapshot(current, PROJECT_FIELDS)
@@ -248,12 +273,26 @@ def project_update(
         _set_funding(current, funding)
         funding_after = _funding_display(current)
         if funding_after != funding_before:
-            changes.append({"field": "funding", "label": "资金来源", "old": funding_before, "new": funding_after})
+            changes.append(
+                {
+                    "field": "funding",
+                    "label": "资金来源",
+                    "old": funding_before,
+                    "new": funding_after,
+                }
+            )
     if not changes:
         return current
     current.version += 1
     current.save()
-    audit_record(actor=by, action=action, target=current, changes=changes, version=current.version, request=request)
+    audit_record(
+        actor=by,
+        action=action,
+        target=current,
+        changes=changes,
+        version=current.version,
+        request=request,
+    )
     return current
 
 
@@ -265,8 +304,14 @@ def next_stage(project: Project) -> Stage | None:
 
 
 def project_change_stage(
-    *, project: Project, by, stage: str, expected_version: int, date: dt.date | None = None,
-    note: str = "", request=None,
+    *,
+    project: Project,
+    by,
+    stage: str,
+    expected_version: int,
+    date: dt.date | None = None,
+    note: str = "",
+    request=None,
 ) -> Project:
     """Move a project to another stage. The stage's date (e.g. 实际开工 for 新开工) must be given
     here or already be on the record; 停缓建 and 终止 need a reason."""
@@ -283,8 +328,12 @@ def project_change_stage(
     elif project.stage in (Stage.SUSPENDED, Stage.TERMINATED):
         data["stage_note"] = ""  # resuming clears the old reason; the history keeps it
     return project_update(
-        project=project, by=by, data=data, expected_version=expected_version,
-        request=request, action=AuditEvent.Action.STAGE,
+        project=project,
+        by=by,
+        data=data,
+        expected_version=expected_version,
+        request=request,
+        action=AuditEvent.Action.STAGE,
     )
 
 
@@ -300,8 +349,12 @@ def project_archive(*, project: Project, by, reason: str, request=None) -> Proje
     current.version += 1
     current.save(update_fields=["archived_at", "version", "updated_at"])
     audit_record(
-        actor=by, action=AuditEvent.Action.ARCHIVE, target=current, note=reason,
-        version=current.version, request=request,
+        actor=by,
+        action=AuditEvent.Action.ARCHIVE,
+        target=current,
+        note=reason,
+        version=current.version,
+        request=request,
         changes=[{"field": "archived_at", "label": "归档", "old": "否", "new": "是"}],
     )
     return current
@@ -316,8 +369,12 @@ def project_restore(*, project: Project, by, request=None) -> Project:
     current.version += 1
     current.save(update_fields=["archived_at", "version", "updated_at"])
     audit_record(
-        actor=by, action=AuditEvent.Action.RESTORE, target=current, version=current.version,
-        request=request, changes=[{"field": "archived_at", "label": "归档", "old": "是", "new": "否"}],
+        actor=by,
+        action=AuditEvent.Action.RESTORE,
+        target=current,
+        version=current.version,
+        request=request,
+        changes=[{"field": "archived_at", "label": "归档", "old": "是", "new": "否"}],
     )
     return current
 
@@ -326,8 +383,10 @@ def next_project_code(zone) -> str:
     """ZD-<year>-<4-digit serial> within the zone, for projects entered without a code."""
     year = timezone.localdate().year
     prefix = f"ZD-{year}-"
-    codes = Project.objects.filter(zone=zone, code__startswith=prefix).values_list("code", flat=True)
-    serials = [int(code[len(prefix):]) for code in codes if code[len(prefix):].isdigit()]
+    codes = Project.objects.filter(zone=zone, code__startswith=prefix).values_list(
+        "code", flat=True
+    )
+    serials = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
     return f"{prefix}{max(serials, default=0) + 1:04d}"
 
 
@@ -344,24 +403,34 @@ def plan_backwards(target: dt.date, steps: list[tuple[str, int]]) -> list[tuple[
 
 
 @transaction.atomic
-def milestones_plan(*, project: Project, template: MilestoneTemplate, by, target: dt.date | None = None) -> list[Milestone]:
+def milestones_plan(
+    *, project: Project, template: MilestoneTemplate, by, target: dt.date | None = None
+) -> list[Milestone]:
     """Replace the project's not-yet-reached milestones with the template's, planned backwards."""
     target = target or milestone_target_date(project)
     if target is None:
         raise ValidationError({"planned_completion": ["倒排工期须先填写计划竣工或计划投产日期。"]})
     steps = [(s.name, s.days_before_target) for s in template.steps.all()]
-    reached = set(project.milestones.filter(actual_date__isnull=False).values_list("name", flat=True))
+    reached = set(
+        project.milestones.filter(actual_date__isnull=False).values_list("name", flat=True)
+    )
     project.milestones.filter(actual_date__isnull=True).delete()
     created = Milestone.objects.bulk_create(
         Milestone(
-            project=project, name=name, order=index, days_before_target=days,
-            planned_date=planned, responsible_unit=project.implementing_unit,
+            project=project,
+            name=name,
+            order=index,
+            days_before_target=days,
+            planned_date=planned,
+            responsible_unit=project.implementing_unit,
         )
         for index, (name, days, planned) in enumerate(plan_backwards(target, steps), start=1)
         if name not in reached
     )
     audit_record(
-        actor=by, action=AuditEvent.Action.UPDATE, target=project,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        target=project,
         note=f"按模板“{template.name}”以{target}为目标倒排工期，生成{len(created)}个节点",
     )
     return created
@@ -373,7 +442,9 @@ def milestone_update(
 ) -> Milestone:
     current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     if current.version != expected_version:
-        raise EditConflict(label=f"节点“{current.name}”", events=_events_since(current, expected_version))
+        raise EditConflict(
+            label=f"节点“{current.name}”", events=_events_since(current, expected_version)
+        )
     if current.project.archived_at is not None:
         raise ValidationError("已归档项目的节点不能修改。")
     before = _snapshot(current, MILESTONE_FIELDS)
@@ -388,8 +459,14 @@ def milestone_update(
     current.version += 1
     current.save()
     audit_record(
-        actor=by, action=AuditEvent.Action.UPDATE, target=current, root=current.project,
-        zone=current.project.zone, changes=changes, version=current.version, request=request,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        target=current,
+        root=current.project,
+        zone=current.project.zone,
+        changes=changes,
+        version=current.version,
+        request=request,
     )
     return current
 
@@ -407,8 +484,14 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
     _validate_milestone(milestone)
     milestone.save()
     audit_record(
-        actor=by, action=AuditEvent.Action.CREATE, target=milestone, root=project, zone=project.zone,
-        version=milestone.version, note=f"新增节点“{milestone.name}”，计划{milestone.planned_date}", request=request,
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        target=milestone,
+        root=project,
+        zone=project.zone,
+        version=milestone.version,
+        note=f"新增节点“{milestone.name}”，计划{milestone.planned_date}",
+        request=request,
     )
     return milestone
 

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-region_code_validator = RegexValidator(r"^\d{6}(\d{6})?$", "行政区划代码应为6位（或12位统计用区划代码）数字。")
+region_code_validator = RegexValidator(
+    r"^\d{6}(\d{6})?$", "行政区划代码应为6位（或12位统计用区划代码）数字。"
+)
 
 
 class Zone(models.Model):
@@ -90,7 +92,9 @@ class Organisation(models.Model):
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField("单位名称", max_length=120)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    kind = models.CharField("单位类型", max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    kind = models.CharField(
+        "单位类型", max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE
+    )
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -100,7 +104,9 @@ class Organisation(models.Model):
         verbose_name_plural = "单位"
         ordering = ["zone_id", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["zone", "name"], name="organisation_unique_name_per_zone"),
+            models.UniqueConstraint(
+                fields=["zone", "name"], name="organisation_unique_name_per_zone"
+            ),
             models.UniqueConstraint(
                 fields=["credit_code"],
                 condition=~models.Q(credit_code=""),

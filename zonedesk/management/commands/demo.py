@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "载入演示数据：阳泉高新区等开发区、部门、单位、约60个重点项目及各角色演示账号。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时跳过（make run 使用）")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库已有数据时跳过（make run 使用）"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):

@@ -16,5 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, **options):
-        made = generate(zones=options["zones"], projects_per_zone=options["projects_per_zone"], seed=options["seed"])
+        made = generate(
+            zones=options["zones"],
+            projects_per_zone=options["projects_per_zone"],
+            seed=options["seed"],
+        )
         self.stdout.write(f"已生成 {options['zones']} 个开发区、{made} 个项目。")
