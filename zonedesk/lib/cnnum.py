@@ -45,15 +45,18 @@ _ZERO_CHARS = frozenset("零〇○")
 _TOKEN = re.compile(rf"(\d+(?:\.\d+)?)|([{CN_DIGIT_CHARS}])|([十拾百佰千仟])|([万萬亿億])|(点)")
 # A thousands separator: only between a digit and an exact group of three digits.
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_PLAIN = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 
 # A numeral span in running text (数字片段): Arabic (with valid thousands groups and decimals)
 # and Chinese numerals in any mix, "点" only between Chinese digits. Callers run it on text
 # passed through `to_halfwidth` so full-width digits match too.
-_ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+# Atomic (?>…): a run of digits is one token, never re-split while backtracking; without it a
+# long digit run with no unit after it (an ID, a phone number) backtracks exponentially.
+_ARABIC = r"(?>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
 NUMBER_PATTERN = (
     rf"(?:{_ARABIC}|[{CN_NUMERAL_CHARS}])"
-    rf"(?:{_ARABIC}|[{CN_NUMERAL_CHARS}]|点(?=[{CN_DIGIT_CHARS}]))*"
+    rf"(?:{_ARABIC}|[{CN_NUMERAL_CHARS}]|点(?=[{CN_DIGIT_CHARS}])){{0,40}}"  # bounded: see above
 )
 NUMBER_RE = re.compile(NUMBER_PATTERN)
 
@@ -61,7 +64,7 @@ NUMBER_RE = re.compile(NUMBER_PATTERN)
 # so offsets in the translated text are offsets in the original.
 _HALFWIDTH = str.maketrans(
     {chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
-    | {"．": ".", "％": "%", "＋": "+", "－": "-", "／": "/", "：": ":", "∶": ":"}
+    | {"．": ".", "％": "%", "＋": "+", "－": "-", "／": "/"}
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
 )
@@ -75,9 +78,28 @@ class NumberParseError(ValueError):
         self.message = message
 
 
+# Runs of the characters above: translating only those is much faster than str.translate over
+# a whole Chinese text, which looks every character up in the table.
+_FULLWIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]+")
+
+
+class _Bad:
+    """Builds the "not a number" error only when it is raised (parsing is on a hot path)."""
+
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def __call__(self) -> NumberParseError:
+        return NumberParseError(f"无法识别的数字：“{self.shown}”")
+
+
 def to_halfwidth(text: str) -> str:
-    """Full-width digits, letters and %./+-: as ASCII (全角转半角), keeping every offset."""
-    return text.translate(_HALFWIDTH)
+    """Full-width digits, letters and %./+- as ASCII (全角转半角), keeping every offset."""
+    if _FULLWIDTH_RE.search(text) is None:
+        return text
+    return _FULLWIDTH_RE.sub(lambda m: m.group(0).translate(_HALFWIDTH), text)
 
 
 def _normalise(text: str) -> str:
@@ -102,18 +124,20 @@ def parse_number(text: str) -> Decimal:
     """
     if not isinstance(text, str):
         raise NumberParseError(f"不是数字：{text!r}")
+    if _PLAIN.fullmatch(text):
+        return _tidy(Decimal(text))  # the common case, without the token machinery
     shown = text.strip()
     body = _normalise(text)
     if not body:
         raise NumberParseError("数字为空")
-    bad = NumberParseError(f"无法识别的数字：“{shown}”")
+    bad = _Bad(shown)
     sign = 1
     if body[0] in "-负−":
         sign, body = -1, body[1:]
     elif body[0] == "+":
         body = body[1:]
     if not body:
-        raise bad
+        raise bad()
 
     total = Decimal(0)  # finished 亿 groups, already multiplied out
     section = Decimal(0)  # the 万 part of the current 亿 group
@@ -130,18 +154,18 @@ def parse_number(text: str) -> Decimal:
     pos = 0
     for match in _TOKEN.finditer(body):
         if match.start() != pos:
-            raise bad
+            raise bad()
         pos = match.end()
         arabic, digit, small_unit, big_unit, point = match.groups()
         if fraction is not None and digit is None and big_unit is None and small_unit is None:
-            raise bad
+            raise bad()
         if arabic is not None:
             if current is not None or fraction is not None:
-                raise bad
+                raise bad()
             try:
                 current = Decimal(arabic)
             except InvalidOperation as exc:  # pragma: no cover - the regex admits decimals only
-                raise bad from exc
+                raise bad() from exc
             current_single = len(arabic) == 1
             digit_run = False
         elif digit is not None:
@@ -152,19 +176,19 @@ def parse_number(text: str) -> Decimal:
                 current = current * 10 + value  # 二〇二五 style
                 current_single = False
             elif current is not None:
-                raise bad
+                raise bad()
             elif digit in _ZERO_CHARS and seen_unit:
                 after_zero = True  # 一千零五: a placeholder, not a coefficient
             else:
                 current, current_single, digit_run = Decimal(value), True, True
         elif point is not None:
             if current is None or not digit_run or fraction is not None:
-                raise bad
+                raise bad()
             fraction = []
         else:
             if fraction is not None:
                 if not fraction:
-                    raise bad
+                    raise bad()
                 current = Decimal(f"{int(current)}.{''.join(fraction)}")
                 fraction = None
             if small_unit is not None:
@@ -175,7 +199,7 @@ def parse_number(text: str) -> Decimal:
                     # A bare 十/百/千 only opens a number (百万, 十一) or follows a placeholder
                     # or a big unit for 十 (一万零十); "3万千" is not a number.
                     if seen_unit and not (unit == 10 and (after_zero or last_unit >= 10**4)):
-                        raise bad
+                        raise bad()
                     current = Decimal(1)
                 small += current * unit
                 last_small = unit
@@ -185,13 +209,13 @@ def parse_number(text: str) -> Decimal:
                 if unit == 10**8:
                     group += section
                     if group == 0 and current is None:
-                        raise bad
+                        raise bad()
                     total = (total + group) * unit
                     section = Decimal(0)
                     wan_used = False
                 else:
                     if group == 0 and current is None:
-                        raise bad
+                        raise bad()
                     if wan_used:
                         raise NumberParseError(f"数位顺序不对：“{shown}”")
                     section = group * unit
@@ -201,10 +225,10 @@ def parse_number(text: str) -> Decimal:
             current, current_single, digit_run, after_zero = None, False, False, False
             last_unit, seen_unit = unit, True
     if pos != len(body):
-        raise bad
+        raise bad()
     if fraction is not None:
         if not fraction:
-            raise bad
+            raise bad()
         current = Decimal(f"{int(current)}.{''.join(fraction)}")
     if current is not None and current_single and last_unit > 10 and not after_zero:
         current *= last_unit // 10  # 一万二 = 12000, 三千五 = 3500, 1亿5 = 150000000
