@@ -29,6 +29,13 @@ from zonedesk.zones.models import Department, Organisation, Zone
 PASSWORD = "Zonedesk@2026"
 
 
+def pytest_configure(config):
+    # Production hashes with PBKDF2 (a million rounds); tests create a dozen users per test.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class World:
     pass
 

@@ -102,3 +102,8 @@ def test_tokens_are_shown_once_and_stored_hashed(world):
     client.post(reverse("accounts:token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_bad_date_in_the_audit_filter_is_named(world):
+    response = login(world.auditor).get(reverse("accounts:audit"), {"start": "三月"})
+    assert "起始日期：应为如 2026-03-01 的日期" in response.content.decode()

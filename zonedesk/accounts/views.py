@@ -82,10 +82,16 @@ class AuditFilterForm(forms.Form):
     )
     q = forms.CharField(label="操作人/对象", required=False)
     start = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "应为如 2026-03-01 的日期"},
     )
     end = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "应为如 2026-03-01 的日期"},
     )
 
 
