@@ -16,7 +16,15 @@ from zonedesk.forms import add_service_errors
 from zonedesk.zones.selectors import code_tables_loaded
 
 from . import services
-from .forms import ArchiveForm, FundingForm, MilestoneForm, PlanForm, ProjectFilterForm, ProjectForm, StageForm
+from .forms import (
+    ArchiveForm,
+    FundingForm,
+    MilestoneForm,
+    PlanForm,
+    ProjectFilterForm,
+    ProjectForm,
+    StageForm,
+)
 from .models import MilestoneTemplate, Project, Stage
 from .selectors import ProjectFilters, project_list, project_totals
 
@@ -92,7 +100,9 @@ def _detail_context(request, project: Project, **extra):
         "can_edit": can_edit and not project.is_archived,
         "can_archive": can_edit,
         "next_stage": services.next_stage(project),
-        "stage_form": StageForm(initial={"version": project.version, "stage": services.next_stage(project)}),
+        "stage_form": StageForm(
+            initial={"version": project.version, "stage": services.next_stage(project)}
+        ),
         "archive_form": ArchiveForm(),
         "plan_form": PlanForm(project=project),
         "new_milestone_form": MilestoneForm(zone=project.zone, prefix="new"),
@@ -108,24 +118,36 @@ def _save_project(request, *, project: Project | None):
     form = ProjectForm(request.POST or None, instance=project, zone=zone, user=user)
     funding = FundingForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid() and funding.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
+        data = {
+            name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled
+        }
         try:
             if project is None:
                 template = None
                 if request.POST.get("plan_milestones"):
                     template = MilestoneTemplate.objects.filter(category=data["category"]).first()
-                    if template and not (data.get("planned_completion") or data.get("planned_production")):
+                    if template and not (
+                        data.get("planned_completion") or data.get("planned_production")
+                    ):
                         template = None
                 saved = services.project_create(
-                    by=user, zone=zone, data=data | {"stage": request.POST.get("stage") or Stage.CONCEIVED},
-                    funding=funding.lines(), template=template, request=request,
+                    by=user,
+                    zone=zone,
+                    data=data | {"stage": request.POST.get("stage") or Stage.CONCEIVED},
+                    funding=funding.lines(),
+                    template=template,
+                    request=request,
                 )
                 messages.success(request, f"已登记项目“{saved.name}”。")
             else:
                 version = int(request.POST.get("version") or 0)
                 saved = services.project_update(
-                    project=project, by=user, data=data, expected_version=version,
-                    funding=funding.lines(), request=request,
+                    project=project,
+                    by=user,
+                    data=data,
+                    expected_version=version,
+                    funding=funding.lines(),
+                    request=request,
                 )
                 messages.success(request, f"已保存项目“{saved.name}”。")
             return redirect("projects:detail", pk=saved.pk)
@@ -169,9 +191,13 @@ def project_stage(request, pk: int):
     if form.is_valid():
         try:
             services.project_change_stage(
-                project=project, by=request.user, stage=form.cleaned_data["stage"],
-                date=form.cleaned_data["date"], note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"], request=request,
+                project=project,
+                by=request.user,
+                stage=form.cleaned_data["stage"],
+                date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
             )
             project.refresh_from_db()
             messages.success(request, f"项目阶段已变更为“{project.get_stage_display()}”。")
@@ -188,12 +214,22 @@ def project_archive(request, pk: int):
     form = ArchiveForm(request.POST)
     if form.is_valid():
         try:
-            services.project_archive(project=project, by=request.user, reason=form.cleaned_data["reason"], request=request)
+            services.project_archive(
+                project=project,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
             messages.success(request, "项目已归档，可在列表中勾选“仅看已归档”找到并恢复。")
             return redirect("projects:detail", pk=pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(request, "projects/detail.html", _detail_context(request, project, archive_form=form), status=400)
+    return render(
+        request,
+        "projects/detail.html",
+        _detail_context(request, project, archive_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -213,7 +249,9 @@ def milestones_plan(request, pk: int):
     form = PlanForm(request.POST, project=project)
     if form.is_valid():
         try:
-            created = services.milestones_plan(project=project, template=form.cleaned_data["template"], by=request.user)
+            created = services.milestones_plan(
+                project=project, template=form.cleaned_data["template"], by=request.user
+            )
             messages.success(request, f"已倒排工期，生成{len(created)}个节点。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -234,7 +272,12 @@ def milestone_add(request, pk: int):
             return redirect("projects:detail", pk=pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(request, "projects/detail.html", _detail_context(request, project, new_milestone_form=form), status=400)
+    return render(
+        request,
+        "projects/detail.html",
+        _detail_context(request, project, new_milestone_form=form),
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,17 +291,36 @@ def milestone_edit(request, pk: int):
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 milestone = services.milestone_update(
-                    milestone=milestone, by=request.user, data=data,
-                    expected_version=form.cleaned_data["version"] or 0, request=request,
+                    milestone=milestone,
+                    by=request.user,
+                    data=data,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    request=request,
                 )
                 if not request.htmx:
                     return redirect("projects:detail", pk=project.pk)
-                return render(request, "projects/detail.html#milestone-row", {"m": milestone, "can_edit": True, "project": project, "today": timezone.localdate()})
+                return render(
+                    request,
+                    "projects/detail.html#milestone-row",
+                    {
+                        "m": milestone,
+                        "can_edit": True,
+                        "project": project,
+                        "today": timezone.localdate(),
+                    },
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
     else:
-        form = MilestoneForm(instance=milestone, zone=project.zone, prefix=f"m{pk}", initial={"version": milestone.version})
-    template = "projects/detail.html#milestone-form" if request.htmx else "projects/milestone_edit.html"
+        form = MilestoneForm(
+            instance=milestone,
+            zone=project.zone,
+            prefix=f"m{pk}",
+            initial={"version": milestone.version},
+        )
+    template = (
+        "projects/detail.html#milestone-form" if request.htmx else "projects/milestone_edit.html"
+    )
     return render(request, template, {"m": milestone, "form": form, "project": project})
 
 
@@ -267,7 +329,12 @@ def milestone_row(request, pk: int):
     milestone = access.get_milestone_for_user(request.user, pk, request=request)
     project = milestone.project
     return render(
-        request, "projects/detail.html#milestone-row",
-        {"m": milestone, "project": project, "today": timezone.localdate(),
-         "can_edit": access.can_edit_project(request.user, project)},
+        request,
+        "projects/detail.html#milestone-row",
+        {
+            "m": milestone,
+            "project": project,
+            "today": timezone.localdate(),
+            "can_edit": access.can_edit_project(request.user, project),
+        },
     )
