@@ -84,7 +84,9 @@ def projects_for(user: User) -> QuerySet[Project]:
         return Project.objects.none()
     qs = Project.objects.filter(zone_id__in=zone_ids_in_scope(user))
     if user.role == Role.UNIT:
-        qs = qs.filter(Q(implementing_unit_id=user.organisation_id) | Q(owner_id=user.organisation_id))
+        qs = qs.filter(
+            Q(implementing_unit_id=user.organisation_id) | Q(owner_id=user.organisation_id)
+        )
     return qs
 
 
