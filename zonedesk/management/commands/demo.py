@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,5 +37,5 @@ class Command(BaseCommand):
             f"演示账号（密码均为 {PASSWORD}）：\n"
             "  admin 系统管理员 · leader 主要领导 · deputy 分管领导 · invest 投资合作促进部\n"
             "  econ 经济发展部 · unit 项目单位（开创集团） · city 上级查看（全部演示开发区） · auditor 审计员\n"
-            "打开 http://127.0.0.1:8000/ 登录。"
+            f"打开 http://127.0.0.1:{os.environ.get('PORT', '8000')}/ 登录。"
         )
