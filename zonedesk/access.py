@@ -142,3 +142,90 @@ def get_milestone_for_user(user: User, pk: int, *, write: bool = False, request=
         raise Http404("节点不存在。")
     get_project_for_user(user, milestone.project_id, write=write, request=request)
     return milestone
+
+
+# --- Dispatch (进度填报与预警) -------------------------------------------------------------------
+# Added for zonedesk.dispatch. A unit files the reports of the projects it implements (or owns,
+# when no implementing unit is set); whoever may edit a project (its department's staff, a deputy
+# supervising it, a leader) reviews them; everyone who reads the project reads its reports.
+
+from zonedesk.dispatch.models import ProgressReport, ReportingPeriod, ReportPhoto  # noqa: E402
+
+DISPATCH_REVIEWERS = {Role.LEADER, Role.DEPUTY, Role.STAFF}
+
+
+def reporting_unit_id(project: Project) -> int | None:
+    """The organisation that reports a project's progress."""
+    return project.implementing_unit_id or project.owner_id
+
+
+def reporting_projects_for(user: User) -> QuerySet[Project]:
+    """Projects whose progress this user files: a unit's own, nobody else's."""
+    if user.role != Role.UNIT or not user.organisation_id:
+        return Project.objects.none()
+    org = user.organisation_id
+    return Project.objects.filter(zone_id__in=zone_ids_in_scope(user)).filter(
+        Q(implementing_unit_id=org) | Q(implementing_unit__isnull=True, owner_id=org)
+    )
+
+
+def can_fill_report(user: User, project: Project) -> bool:
+    return (
+        user.role == Role.UNIT
+        and bool(user.organisation_id)
+        and project.zone_id in zone_ids_in_scope(user)
+        and reporting_unit_id(project) == user.organisation_id
+    )
+
+
+def can_review_report(user: User, project: Project) -> bool:
+    return user.role in DISPATCH_REVIEWERS and can_edit_project(user, project)
+
+
+def can_remind(user: User, zone_id: int) -> bool:
+    return user.role in DISPATCH_REVIEWERS and zone_id in zone_ids_in_scope(user)
+
+
+def can_edit_dispatch_settings(user: User, zone_id: int) -> bool:
+    return user.role == Role.LEADER and zone_id in zone_ids_in_scope(user)
+
+
+def get_period_for_user(user: User, pk: int, *, request=None) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_related("zone").filter(pk=pk).first()
+    if period is None:
+        raise Http404("填报期次不存在。")
+    if user.role not in BUSINESS_ROLES or period.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该填报期次", target=period, request=request)
+    return period
+
+
+def get_report_for_user(
+    user: User, pk: int, *, action: str = "read", request=None
+) -> ProgressReport:
+    """`action` is "read", "fill" (the project's unit) or "review" (approve/return)."""
+    report = (
+        ProgressReport.objects.select_related(
+            "period", "project", "project__zone", "project__department",
+            "project__implementing_unit", "project__owner",
+        )
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+    if report is None:
+        raise Http404("进度填报不存在。")
+    if not can_read_project(user, report.project):
+        raise deny(user, what="无权查看该进度填报", target=report, request=request)
+    if action == "fill" and not can_fill_report(user, report.project):
+        raise deny(user, what="只有项目实施单位可以填报该项目进度", target=report, request=request)
+    if action == "review" and not can_review_report(user, report.project):
+        raise deny(user, what="无权审核该进度填报", target=report, request=request)
+    return report
+
+
+def get_photo_for_user(user: User, pk: int, *, request=None) -> ReportPhoto:
+    photo = ReportPhoto.objects.select_related("report__project__zone").filter(pk=pk).first()
+    if photo is None:
+        raise Http404("照片不存在。")
+    if not can_read_project(user, photo.report.project):
+        raise deny(user, what="无权查看该照片", target=photo.report, request=request)
+    return photo

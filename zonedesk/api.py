@@ -435,3 +435,9 @@ def update_milestone(request, milestone_id: int, payload: MilestoneUpdate):
         expected_version=payload.version,
         request=request,
     )
+
+
+# --- module routers -----------------------------------------------------------------------------
+from zonedesk.dispatch.api import router as dispatch_router  # noqa: E402
+
+api.add_router("/dispatch", dispatch_router)

@@ -12,6 +12,14 @@ def navigation(request):
     items = []
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT, Role.VIEWER):
         items.append(("projects:list", "重点项目库", "/projects/"))
+        fill = user.role == Role.UNIT
+        items.append(
+            (
+                "dispatch:fill" if fill else "dispatch:board",
+                "进度调度",
+                "/dispatch/fill/" if fill else "/dispatch/",
+            )
+        )
     if user.role == Role.AUDITOR or user.is_superuser:
         items.append(("accounts:audit", "审计日志", "/account/audit/"))
     if user.role == Role.ADMIN or user.is_superuser:

@@ -57,6 +57,14 @@ class EditConflict(ValidationError):
         )
 
 
+def _rescore(project_ids: list[int], by) -> None:
+    """Recompute the lag warnings (预警) of the projects a write touched, in the same transaction,
+    so a colour never lags behind the data. Imported here: dispatch builds on projects."""
+    from zonedesk.dispatch.services import warnings_recompute
+
+    warnings_recompute(project_ids, by=by, trigger="项目修改")
+
+
 # --- display helpers --------------------------------------------------------------------------
 
 
@@ -238,6 +246,7 @@ def project_create(
     )
     if template is not None:
         milestones_plan(project=project, template=template, by=by)
+    _rescore([project.pk], by)
     return project
 
 
@@ -293,6 +302,7 @@ def project_update(
         version=current.version,
         request=request,
     )
+    _rescore([current.pk], by)
     return current
 
 
@@ -376,6 +386,7 @@ def project_restore(*, project: Project, by, request=None) -> Project:
         request=request,
         changes=[{"field": "archived_at", "label": "归档", "old": "是", "new": "否"}],
     )
+    _rescore([current.pk], by)
     return current
 
 
@@ -433,6 +444,7 @@ def milestones_plan(
         target=project,
         note=f"按模板“{template.name}”以{target}为目标倒排工期，生成{len(created)}个节点",
     )
+    _rescore([project.pk], by)
     return created
 
 
@@ -468,6 +480,7 @@ def milestone_update(
         version=current.version,
         request=request,
     )
+    _rescore([current.project_id], by)
     return current
 
 
@@ -493,6 +506,7 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
         note=f"新增节点“{milestone.name}”，计划{milestone.planned_date}",
         request=request,
     )
+    _rescore([project.pk], by)
     return milestone
 
 

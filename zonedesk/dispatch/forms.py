@@ -1,0 +1,213 @@
+"""Forms of the dispatch pages: they only validate and convert input; services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zonedesk.forms import DateInput, FigureField, MoneyField
+from zonedesk.zones.models import Department
+
+from .models import Colour, DispatchSettings
+from .photos import clean_photo
+from .selectors import FillRow
+from .services import ReportInput
+from .warnings import BLOCKER_OPEN, RULE_LABELS
+
+TENTH = Decimal("0.1")
+FIGURES = ["invested_period", "invested_year", "invested_total", "percent_complete"]
+TEXTS = ["image_progress", "problems", "next_plan"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class BatchReportForm(forms.Form):
+    """One form for all of a unit's projects in a period: fields are prefixed p<project id>-."""
+
+    def __init__(self, *args, rows: list[FillRow], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if row.editable]
+        self.project_of: dict[str, object] = {}
+        for row in self.rows:
+            report, p = row.report, row.prefix
+            fields = {
+                "invested_period": MoneyField(label="本期完成投资（万元）", required=False),
+                "invested_year": MoneyField(label="本年累计完成投资（万元）", required=False),
+                "invested_total": MoneyField(label="自开工累计完成投资（万元）", required=False),
+                "percent_complete": FigureField(
+                    label="工程完成比例（%）", unit="%", required=False
+                ),
+                "image_progress": forms.CharField(label="形象进度", max_length=200, required=False),
+                "problems": forms.CharField(
+                    label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                ),
+                "next_plan": forms.CharField(
+                    label="下期计划", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                ),
+                "version": forms.IntegerField(widget=forms.HiddenInput, required=False),
+                "photos": MultipleFileField(label="现场照片", required=False),
+            }
+            for m in row.milestones:
+                fields[f"ms{m.pk}"] = forms.DateField(
+                    label=f"节点“{m.name}”实际完成日期", required=False, widget=DateInput()
+                )
+            for name, fld in fields.items():
+                key = f"{p}-{name}"
+                self.fields[key] = fld
+                self.project_of[key] = row.project
+                if report is not None and name in FIGURES + TEXTS:
+                    fld.initial = getattr(report, name)
+                elif name.startswith("ms"):
+                    fld.initial = row.reached.get(int(name[2:]))
+            self.fields[f"{p}-version"].initial = report.version if report else 0
+
+    def fields_for(self, row: FillRow) -> dict | None:
+        """The bound fields of one row, grouped for the template; None for a read-only row."""
+        if not row.editable:
+            return None
+        p = row.prefix
+        return {
+            "figures": [self[f"{p}-{name}"] for name in FIGURES],
+            "texts": [self[f"{p}-{name}"] for name in TEXTS],
+            "milestones": [(m, self[f"{p}-ms{m.pk}"]) for m in row.milestones],
+            "photos": self[f"{p}-photos"],
+            "version": self[f"{p}-version"],
+        }
+
+    def clean(self):
+        data = super().clean()
+        for row in self.rows:
+            key = f"{row.prefix}-photos"
+            cleaned = []
+            for upload in data.get(key) or []:
+                try:
+                    cleaned.append(clean_photo(upload))
+                except ValidationError as exc:
+                    self.add_error(key, exc.messages[0])
+            data[key] = cleaned
+        return data
+
+    def inputs(self) -> list[ReportInput]:
+        data = self.cleaned_data
+        result = []
+        for row in self.rows:
+            p = row.prefix
+            values = {name: data.get(f"{p}-{name}") for name in FIGURES + TEXTS}
+            for name in TEXTS:
+                values[name] = (values[name] or "").strip()
+            percent = values["percent_complete"]
+            if percent is not None and percent == percent.quantize(TENTH):
+                values["percent_complete"] = percent.quantize(TENTH)  # "35%" arrives as 35.00
+            milestones = {
+                m.pk: data[f"{p}-ms{m.pk}"] for m in row.milestones if data.get(f"{p}-ms{m.pk}")
+            }
+            result.append(
+                ReportInput(
+                    project=row.project,
+                    values=values,
+                    milestones=milestones,
+                    photos=data.get(f"{p}-photos") or [],
+                    expected_version=data.get(f"{p}-version") or 0,
+                )
+            )
+        return result
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """The service keys errors "<project id>.<field>"; put each on the row's field."""
+        if not hasattr(exc, "error_dict"):
+            for message in exc.messages:
+                self.add_error(None, message)
+            return
+        for key, messages in exc.message_dict.items():
+            pk, _, name = key.partition(".")
+            if name.startswith("milestone_"):
+                name = "ms" + name.removeprefix("milestone_")
+            target = f"p{pk}-{name}"
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+    def summary(self) -> list[str]:
+        """Every error as one line naming the project and the field."""
+        lines = list(self.non_field_errors())
+        for key, errors in self.errors.items():
+            if key == "__all__":
+                continue
+            project, label = self.project_of.get(key), self.fields[key].label
+            for message in errors:
+                lines.append(
+                    message
+                    if message.startswith("项目“")
+                    else f"项目“{project}”的{label}：{message}"
+                )
+        return lines
+
+
+class ApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写退回原因。"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+RULE_CHOICES = [(code, label) for code, label in RULE_LABELS.items() if code != BLOCKER_OPEN]
+
+
+class SettingsForm(forms.ModelForm):
+    red_rules = forms.MultipleChoiceField(
+        label="按红色预警的规则（其余为黄色）",
+        choices=RULE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DispatchSettings
+        fields = [
+            "period_kind", "deadline_weekday", "deadline_hour", "deadline_days_after",
+            "lag_points", "missed_periods", "milestone_grace_days", "red_rules",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for fld in self.fields.values():
+            fld.error_messages["required"] = f"请填写{fld.label}。"
+            fld.error_messages["invalid"] = f"{fld.label}格式不正确。"
+
+
+class WarningFilterForm(forms.Form):
+    colour = forms.ChoiceField(
+        label="预警等级", choices=[("", "全部等级"), *Colour.choices], required=False
+    )
+    department = forms.ModelChoiceField(
+        label="责任部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
