@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zonedesk.zones",
     "zonedesk.accounts",
     "zonedesk.projects",
+    "zonedesk.intake",
     "zonedesk.dispatch",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("zonedesk.accounts.urls")),
     path("projects/", include("zonedesk.projects.urls")),
+    path("intake/", include("zonedesk.intake.urls")),
     path("dispatch/", include("zonedesk.dispatch.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,6 +20,8 @@ def navigation(request):
                 "/dispatch/fill/" if fill else "/dispatch/",
             )
         )
+        if user.role != Role.VIEWER:
+            items.append(("intake:upload", "Excel导入", "/intake/"))
     if user.role == Role.AUDITOR or user.is_superuser:
         items.append(("accounts:audit", "审计日志", "/account/audit/"))
     if user.role == Role.ADMIN or user.is_superuser:

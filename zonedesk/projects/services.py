@@ -464,7 +464,7 @@ def milestone_update(
         if name not in MILESTONE_FIELDS:
             raise ValueError(f"unknown milestone field {name}")
         setattr(current, name, value)
-    _validate_milestone(current)
+    validate_milestone(current)
     changes = _diff(before, current, MILESTONE_FIELDS)
     if not changes:
         return current
@@ -494,7 +494,7 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
         if name not in MILESTONE_FIELDS:
             raise ValueError(f"unknown milestone field {name}")
         setattr(milestone, name, value)
-    _validate_milestone(milestone)
+    validate_milestone(milestone)
     milestone.save()
     audit_record(
         actor=by,
@@ -510,7 +510,7 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
     return milestone
 
 
-def _validate_milestone(milestone: Milestone) -> None:
+def validate_milestone(milestone: Milestone) -> None:
     errors: dict[str, list[str]] = {}
     try:
         milestone.full_clean(exclude=["project", "order"])

@@ -84,6 +84,19 @@ def project_list_view(request):
 
 
 @require_http_methods(["GET"])
+def project_export(request):
+    """导出Excel: the list as on screen (same filters and order), audited."""
+    from zonedesk.intake.export import project_list_export
+
+    access.require_business_role(request.user, request)
+    form, filters = _filters(request)
+    multi_zone = access.zones_for(request.user).filter(parent__isnull=True).count() > 1
+    return project_list_export(
+        request, project_list(request.user, filters), form, multi_zone=multi_zone
+    )
+
+
+@require_http_methods(["GET"])
 def project_detail(request, pk: int):
     project = access.get_project_for_user(request.user, pk, request=request)
     return render(request, "projects/detail.html", _detail_context(request, project))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("log/", views.batch_list, name="log"),
+    path("template/<slug:kind>/", views.template_download, name="template"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/commit/", views.batch_commit, name="commit"),
+    path("<int:pk>/undo/", views.batch_undo, name="undo"),
+]

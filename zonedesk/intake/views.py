@@ -1,0 +1,126 @@
+"""Pages of Excel import (导入): upload, preview, commit, the import log and undo."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zonedesk import access
+
+from . import services
+from .export import template_xlsx, xlsx_response
+from .forms import UploadForm
+from .selectors import batches_for, can_undo, get_batch_for_user
+from .sheets import REGISTRY, get_spec, specs_for
+
+PROBLEMS_SHOWN = 500
+
+
+def _specs_or_deny(request):
+    access.require_business_role(request.user, request)
+    specs = specs_for(request.user)
+    if not specs or request.user.zone_id is None:
+        raise access.deny(request.user, what="无权导入数据", request=request)
+    return specs
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    specs = _specs_or_deny(request)
+    limits = services.limits()
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        specs=specs,
+        max_bytes=limits.max_bytes,
+        initial={"kind": request.GET.get("kind")},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(limits.max_bytes + 1)
+        batch = services.import_preview(
+            kind=form.cleaned_data["kind"], by=request.user, file_name=upload.name, data=data
+        )
+        return redirect("intake:batch", pk=batch.pk)
+    context = {
+        "form": form,
+        "specs": specs,
+        "recent": batches_for(request.user)[:10],
+        "max_mb": limits.max_bytes // (1024 * 1024),
+    }
+    return render(request, "intake/upload.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET"])
+def template_download(request, kind: str):
+    specs = _specs_or_deny(request)
+    spec = get_spec(kind)
+    if spec is None:
+        raise Http404("未知的表格类型。")
+    if spec not in specs:
+        raise access.deny(request.user, what=f"无权导入{spec.title}表", request=request)
+    return xlsx_response(template_xlsx(spec), f"{spec.title}导入模板.xlsx")
+
+
+@require_http_methods(["GET"])
+def batch_detail(request, pk: int):
+    batch = get_batch_for_user(request.user, pk, request=request)
+    spec = get_spec(batch.kind)
+    previous = services.previous_import(batch) if batch.status == batch.Status.PREVIEW else None
+    context = {
+        "batch": batch,
+        "spec": spec,
+        "problems": batch.problems[:PROBLEMS_SHOWN],
+        "more_problems": max(0, batch.error_count - PROBLEMS_SHOWN),
+        "previous": previous,
+        "can_commit": batch.status == batch.Status.PREVIEW
+        and batch.created_by_id == request.user.pk
+        and batch.error_count == 0,
+        "can_undo": batch.status == batch.Status.COMMITTED and can_undo(request.user, batch),
+        "changes": batch.changes.all()[:200] if batch.status != batch.Status.PREVIEW else [],
+    }
+    return render(request, "intake/batch.html", context)
+
+
+@require_POST
+def batch_commit(request, pk: int):
+    batch = get_batch_for_user(request.user, pk, action="commit", request=request)
+    try:
+        batch = services.import_commit(batch=batch, by=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("intake:batch", pk=pk)
+    messages.success(
+        request,
+        f"导入完成：新增{batch.created_count}条，更新{batch.updated_count}条，未变化{batch.unchanged_count}条。",
+    )
+    return redirect("intake:batch", pk=pk)
+
+
+@require_POST
+def batch_undo(request, pk: int):
+    batch = get_batch_for_user(request.user, pk, action="undo", request=request)
+    try:
+        services.import_undo(batch=batch, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("intake:batch", pk=pk)
+    messages.success(
+        request,
+        "已撤销本次导入：更新过的记录已恢复原值，新增的项目已归档，新增的节点和单位已删除。",
+    )
+    return redirect("intake:batch", pk=pk)
+
+
+@require_http_methods(["GET"])
+def batch_list(request):
+    _specs_or_deny(request)
+    page = Paginator(batches_for(request.user), 30).get_page(request.GET.get("page"))
+    titles = {kind: spec.title for kind, spec in REGISTRY.items()}
+    return render(request, "intake/log.html", {"page": page, "titles": titles, "query": ""})
