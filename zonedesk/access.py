@@ -229,3 +229,21 @@ def get_photo_for_user(user: User, pk: int, *, request=None) -> ReportPhoto:
     if not can_read_project(user, photo.report.project):
         raise deny(user, what="无权查看该照片", target=photo.report, request=request)
     return photo
+
+
+# --- 对标情报 (peers) ---------------------------------------------------------------------------
+
+
+def can_read_peers(user: User) -> bool:
+    """Leaders, deputies and department staff use 对标情报; a 上级查看 viewer reads it."""
+    return user.role in PROJECT_CREATORS or user.role == Role.VIEWER
+
+
+def can_write_peers(user: User, zone) -> bool:
+    """Documents, peer zones and figures are saved for the user's own zone (or its parks)."""
+    return user.role in PROJECT_CREATORS and zone is not None and zone.pk in zone_ids_in_scope(user)
+
+
+def require_peers(user: User, request=None) -> None:
+    if not can_read_peers(user):
+        raise deny(user, what=f"{user.get_role_display()}无权使用对标情报", request=request)

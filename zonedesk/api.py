@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
@@ -70,6 +71,12 @@ def on_auth_error(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_denied(request, exc):
     return _error(request, 403, str(exc) or "无权访问。")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1048576
+    return _error(request, 413, f"请求内容过大：上限为 {limit:.1f} MB，请分段提交。")
 
 
 @api.exception_handler(Http404)
@@ -441,3 +448,7 @@ def update_milestone(request, milestone_id: int, payload: MilestoneUpdate):
 from zonedesk.dispatch.api import router as dispatch_router  # noqa: E402
 
 api.add_router("/dispatch", dispatch_router)
+
+from zonedesk.peers.api import router as peers_router  # noqa: E402
+
+api.add_router("/facts", peers_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zonedesk.projects",
     "zonedesk.intake",
     "zonedesk.dispatch",
+    "zonedesk.peers",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("zonedesk.projects.urls")),
     path("intake/", include("zonedesk.intake.urls")),
     path("dispatch/", include("zonedesk.dispatch.urls")),
+    path("peers/", include("zonedesk.peers.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

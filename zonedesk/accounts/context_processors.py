@@ -22,6 +22,10 @@ def navigation(request):
         )
         if user.role != Role.VIEWER:
             items.append(("intake:upload", "Excel导入", "/intake/"))
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
+        items.append(("peers:index", "对标情报", "/peers/"))
+    elif user.role == Role.UNIT:
+        items.append(("peers:suggestions", "修改建议", "/peers/suggestions/"))
     if user.role == Role.AUDITOR or user.is_superuser:
         items.append(("accounts:audit", "审计日志", "/account/audit/"))
     if user.role == Role.ADMIN or user.is_superuser:
