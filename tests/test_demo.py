@@ -100,3 +100,13 @@ def test_the_generator_is_deterministic(db):
     generate(zones=2, projects_per_zone=20, seed=5)
     second = list(Project.objects.order_by("code").values_list("name", "total_investment", "stage"))
     assert [r[1:] for r in first] == [r[1:] for r in second] and len(first) == 40
+
+
+def test_the_demo_compares_us_with_two_peer_zones_from_the_seed_page(demo):
+    from zonedesk.peers.models import Figure, PeerZone
+
+    assert set(PeerZone.objects.values_list("name", flat=True)) == {"屯留经开区", "神池示范区"}
+    signed = Figure.objects.get(peer__name="屯留经开区", measure="新签约项目总投资")
+    assert (signed.value, signed.unit, signed.fact_text) == (976300, "万元", "97.63亿元")
+    assert "2025年，屯留经开区新签约项目41个" in signed.sentence
+    assert Figure.objects.filter(peer__isnull=True, measure="新签约项目").exists()
