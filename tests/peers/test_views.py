@@ -154,7 +154,7 @@ def test_compare_page_and_xlsx(world, doc, peer):
         "year": 2025,
     }
     page = client.get(reverse("peers:compare"), query).content.decode()
-    assert "3125000" in page and "976300" in page and "长治高新区工作报告（" in page
+    assert "3,125,000" in page and "976,300" in page and "长治高新区工作报告（" in page
     response = client.get(reverse("peers:compare"), {**query, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))

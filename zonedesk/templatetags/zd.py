@@ -49,3 +49,14 @@ def cndate(value) -> str:
     if not value:
         return "—"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def figure(value) -> str:
+    """A figure with thousands separators and at most two decimals, no trailing zeros:
+    3125000 → "3,125,000", 8.20 → "8.2", 80000.004 → "80,000"."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    text = f"{number.quantize(Decimal('0.01')):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
