@@ -247,3 +247,179 @@ def can_write_peers(user: User, zone) -> bool:
 def require_peers(user: User, request=None) -> None:
     if not can_read_peers(user):
         raise deny(user, what=f"{user.get_role_display()}无权使用对标情报", request=request)
+
+
+# --- Blockers, dispatch meetings and 督办 (要素保障、调度会、督办) ----------------------------------
+# Added for zonedesk.dispatch §3–§4. Whoever reads a project reads its blockers; anyone working
+# on it (not a viewer) may raise one. The responsible department, the lead official, a deputy
+# supervising the department and the 主要领导 handle it; only the lead official (or the 主要领导)
+# confirms an escalation; the lead, a supervising deputy or the 主要领导 close it. Meetings and
+# 督办 are the committee's: its people and viewers read them (units do not); the chair, the
+# 主要领导 and the meeting office (MeetingSchedule.office_department) run a meeting; the
+# assignee department (and its supervising deputy, the 主要领导) reports back; the meeting office
+# or the 主要领导 confirms completion.
+
+from zonedesk.dispatch.models import (  # noqa: E402
+    Blocker,
+    Meeting,
+    MeetingSchedule,
+    SupervisionItem,
+)
+
+BLOCKER_RAISERS = {Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT}
+MEETING_READERS = {Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER}
+
+
+def _supervises(user: User, department_id: int) -> bool:
+    return user.role == Role.DEPUTY and department_id in set(
+        user.supervised_departments.values_list("id", flat=True)
+    )
+
+
+def can_raise_blocker(user: User, project: Project) -> bool:
+    return user.role in BLOCKER_RAISERS and can_read_project(user, project)
+
+
+def can_handle_blocker(user: User, blocker: Blocker) -> bool:
+    """Mark in progress, resolve, edit: the responsible department and those above it."""
+    if user.role == Role.VIEWER or blocker.zone_id not in zone_ids_in_scope(user):
+        return False
+    if user.role == Role.LEADER or blocker.lead_official_id == user.id:
+        return True
+    if user.role == Role.STAFF:
+        return user.department_id in (blocker.department_id, blocker.project.department_id)
+    return _supervises(user, blocker.department_id)
+
+
+def can_escalate_blocker(user: User, blocker: Blocker) -> bool:
+    """Only the lead official confirms moving a blocker up a rung (or the 主要领导)."""
+    if blocker.zone_id not in zone_ids_in_scope(user):
+        return False
+    return blocker.lead_official_id == user.id or user.role == Role.LEADER
+
+
+def can_close_blocker(user: User, blocker: Blocker) -> bool:
+    return can_escalate_blocker(user, blocker) or (
+        blocker.zone_id in zone_ids_in_scope(user) and _supervises(user, blocker.department_id)
+    )
+
+
+def can_reopen_blocker(user: User, blocker: Blocker) -> bool:
+    if blocker.zone_id not in zone_ids_in_scope(user) or user.role == Role.VIEWER:
+        return False
+    return can_handle_blocker(user, blocker) or blocker.raised_by_id == user.id
+
+
+def get_blocker_for_user(user: User, pk: int, *, action: str = "read", request=None) -> Blocker:
+    """`action`: "read", "handle", "escalate", "close" or "reopen"."""
+    blocker = (
+        Blocker.objects.select_related(
+            "zone", "project", "project__zone", "department", "lead_official", "raised_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if blocker is None:
+        raise Http404("要素保障问题不存在。")
+    if not can_read_project(user, blocker.project):
+        raise deny(user, what="无权查看该要素保障问题", target=blocker, request=request)
+    checks = {
+        "handle": (can_handle_blocker, "无权办理该要素保障问题"),
+        "escalate": (can_escalate_blocker, "只有牵头领导或主要领导可以确认升级"),
+        "close": (can_close_blocker, "只有牵头领导、分管领导或主要领导可以关闭问题"),
+        "reopen": (can_reopen_blocker, "无权重新打开该问题"),
+    }
+    if action in checks:
+        check, what = checks[action]
+        if not check(user, blocker):
+            raise deny(user, what=what, target=blocker, request=request)
+    return blocker
+
+
+def office_department_id(zone_id: int) -> int | None:
+    return (
+        MeetingSchedule.objects.filter(zone_id=zone_id)
+        .values_list("office_department_id", flat=True)
+        .first()
+    )
+
+
+def can_read_meetings(user: User, zone_id: int) -> bool:
+    return user.role in MEETING_READERS and zone_id in zone_ids_in_scope(user)
+
+
+def is_meeting_office(user: User, zone_id: int) -> bool:
+    return (
+        user.role == Role.STAFF
+        and zone_id in zone_ids_in_scope(user)
+        and user.department_id is not None
+        and user.department_id == office_department_id(zone_id)
+    )
+
+
+def can_plan_meetings(user: User, zone_id: int) -> bool:
+    """Edit the rhythm, add a meeting: the 主要领导 and the meeting office."""
+    if zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role == Role.LEADER or is_meeting_office(user, zone_id)
+
+
+def can_run_meeting(user: User, meeting: Meeting) -> bool:
+    """Agenda, minutes, decisions: the chair, the 主要领导, the meeting office."""
+    if meeting.zone_id not in zone_ids_in_scope(user) or user.role not in MEETING_READERS:
+        return False
+    if user.role == Role.VIEWER:
+        return False
+    return meeting.chair_id == user.id or can_plan_meetings(user, meeting.zone_id)
+
+
+def get_meeting_for_user(user: User, pk: int, *, write: bool = False, request=None) -> Meeting:
+    meeting = Meeting.objects.select_related("zone", "chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("调度会不存在。")
+    if not can_read_meetings(user, meeting.zone_id):
+        raise deny(user, what="无权查看该调度会", target=meeting, request=request)
+    if write and not can_run_meeting(user, meeting):
+        raise deny(
+            user,
+            what="只有主持人、主要领导或会议办公室可以修改会议",
+            target=meeting,
+            request=request,
+        )
+    return meeting
+
+
+def can_feedback_supervision(user: User, item: SupervisionItem) -> bool:
+    if item.zone_id not in zone_ids_in_scope(user):
+        return False
+    if user.role == Role.LEADER:
+        return True
+    if user.role == Role.STAFF:
+        return user.department_id == item.department_id
+    return _supervises(user, item.department_id)
+
+
+def can_confirm_supervision(user: User, item: SupervisionItem) -> bool:
+    if item.zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role == Role.LEADER or is_meeting_office(user, item.zone_id)
+
+
+def get_supervision_for_user(
+    user: User, pk: int, *, action: str = "read", request=None
+) -> SupervisionItem:
+    """`action`: "read", "feedback" (the assignee department) or "confirm" (the office)."""
+    item = (
+        SupervisionItem.objects.select_related("meeting", "zone", "department", "project")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("督办事项不存在。")
+    if not can_read_meetings(user, item.zone_id):
+        raise deny(user, what="无权查看该督办事项", target=item, request=request)
+    if action == "feedback" and not can_feedback_supervision(user, item):
+        raise deny(user, what="只有承办部门可以反馈该督办事项", target=item, request=request)
+    if action == "confirm" and not can_confirm_supervision(user, item):
+        raise deny(user, what="只有会议办公室或主要领导可以确认办结", target=item, request=request)
+    return item

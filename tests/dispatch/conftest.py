@@ -89,3 +89,24 @@ def send(client, method, url, body):
     return getattr(client, method)(
         url, data=json.dumps(body, default=str), content_type="application/json"
     )
+
+
+def raise_blocker(project, by, *, days_ago: int = 0, deadline_in: int = 10, **data):
+    """A blocker raised `days_ago` days ago with its deadline `deadline_in` days after that."""
+    from zonedesk.dispatch.models import BlockerCategory
+
+    now = timezone.now() - dt.timedelta(days=days_ago)
+    values = {
+        "category": BlockerCategory.LAND,
+        "description": "用地指标未落实，无法办理土地证",
+        "deadline": timezone.localdate(now) + dt.timedelta(days=deadline_in),
+    }
+    values.update(data)
+    return services.blocker_raise(project=project, by=by, data=values, now=now)
+
+
+def past_meeting(zone, *, days_ago: int = 3, kind: str = "small", chair=None):
+    from zonedesk.dispatch.models import Meeting
+
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return Meeting.objects.create(zone=zone, kind=kind, date=day, chair=chair)

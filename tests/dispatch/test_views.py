@@ -300,15 +300,17 @@ def test_a_leader_edits_the_zone_settings(world):
         "lag_points": "8",
         "missed_periods": 3,
         "milestone_grace_days": 7,
+        "blocker_days": 45,
         "red_rules": ["completion_overdue"],
         "version": 1,
     }
     response = client.post(reverse("dispatch:settings"), data, follow=True)
     assert "调度设置已保存" in response.content.decode()
     s = DispatchSettings.objects.get(zone=world.zone)
-    assert (s.period_kind, s.lag_points, s.red_rules) == (
+    assert (s.period_kind, s.lag_points, s.blocker_days, s.red_rules) == (
         "dekad",
         Decimal("8.0"),
+        45,
         ["completion_overdue"],
     )
     bad = client.post(reverse("dispatch:settings"), {**data, "deadline_hour": 30, "version": 2})

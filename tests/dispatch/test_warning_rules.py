@@ -211,3 +211,69 @@ def test_schedule_share_grows_through_the_year_to_100(day):
     assert 0 < share <= 100
     if (day.month, day.day) != (12, 31):
         assert rules.schedule_share(day + dt.timedelta(days=1)) > share
+
+
+# --- the blocker rule (要素保障问题久拖未决) -----------------------------------------------------
+
+
+def test_a_blocker_older_than_the_threshold_warns_amber_with_its_age():
+    today = dt.date(2026, 6, 30)
+    facts = rules.ProjectFacts(
+        stage="construction",
+        open_blockers=(
+            rules.OpenBlocker("用地", dt.date(2026, 5, 1)),
+            rules.OpenBlocker("电力", dt.date(2026, 6, 20)),
+        ),
+    )
+    verdict = rules.evaluate(facts, rules.Thresholds(blocker_days=30), today)
+    assert verdict.colour == rules.AMBER
+    [reason] = verdict.reasons
+    assert reason.rule == rules.BLOCKER_OPEN
+    assert reason.text == "要素保障用地问题（2026年5月1日提出，已60天）超过30天仍未解决。"
+
+
+def test_a_blocker_exactly_at_the_threshold_does_not_warn_and_finished_projects_never_do():
+    today = dt.date(2026, 6, 30)
+    at_limit = rules.ProjectFacts(
+        stage="construction", open_blockers=(rules.OpenBlocker("用地", dt.date(2026, 5, 31)),)
+    )
+    assert rules.evaluate(at_limit, rules.Thresholds(blocker_days=30), today).colour == rules.GREEN
+    finished = rules.ProjectFacts(
+        stage="producing", open_blockers=(rules.OpenBlocker("用地", dt.date(2025, 1, 1)),)
+    )
+    assert rules.evaluate(finished, rules.Thresholds(blocker_days=30), today).colour == rules.GREEN
+
+
+def test_many_old_blockers_are_summarised():
+    today = dt.date(2026, 6, 30)
+    old = tuple(rules.OpenBlocker(c, dt.date(2026, 1, i + 1)) for i, c in enumerate("ABCDE"))
+    verdict = rules.evaluate(
+        rules.ProjectFacts(stage="construction", open_blockers=old),
+        rules.Thresholds(blocker_days=10, red_rules=frozenset({rules.BLOCKER_OPEN})),
+        today,
+    )
+    assert verdict.colour == rules.RED and "等5个问题" in verdict.reasons[0].text
+
+
+def test_missed_investment_commitments_make_one_amber_sentence():
+    facts = ProjectFacts(
+        stage="signed",
+        unmet_commitments=(
+            "签约承诺2026年3月1日开工，至今未开工。",
+            "签约承诺2026年6月1日投产，至今未投产",
+        ),
+    )
+    verdict = evaluate(facts, Thresholds(), dt.date(2026, 7, 1))
+    assert verdict.colour == rules.AMBER
+    assert [r.as_dict() for r in verdict.reasons] == [
+        {
+            "rule": "commitment_missed",
+            "colour": "amber",
+            "text": "签约承诺2026年3月1日开工，至今未开工；签约承诺2026年6月1日投产，至今未投产。",
+        }
+    ]
+    red = Thresholds(red_rules=frozenset({rules.COMMITMENT_MISSED}))
+    assert evaluate(facts, red, dt.date(2026, 7, 1)).colour == rules.RED
+    assert (
+        evaluate(ProjectFacts(stage="signed"), Thresholds(), dt.date(2026, 7, 1)).colour == "green"
+    )

@@ -7,14 +7,24 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from zonedesk.accounts.models import Role, User
 from zonedesk.forms import DateInput, FigureField, MoneyField
 from zonedesk.zones.models import Department
 
-from .models import Colour, DispatchSettings
+from .models import (
+    Blocker,
+    BlockerCategory,
+    BlockerLevel,
+    Colour,
+    DispatchSettings,
+    MeetingKind,
+    MeetingSchedule,
+    SupervisionItem,
+)
 from .photos import clean_photo
 from .selectors import FillRow
 from .services import ReportInput
-from .warnings import BLOCKER_OPEN, RULE_LABELS
+from .warnings import RULE_LABELS
 
 TENTH = Decimal("0.1")
 FIGURES = ["invested_period", "invested_year", "invested_total", "percent_complete"]
@@ -174,7 +184,7 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-RULE_CHOICES = [(code, label) for code, label in RULE_LABELS.items() if code != BLOCKER_OPEN]
+RULE_CHOICES = list(RULE_LABELS.items())
 
 
 class SettingsForm(forms.ModelForm):
@@ -190,7 +200,7 @@ class SettingsForm(forms.ModelForm):
         model = DispatchSettings
         fields = [
             "period_kind", "deadline_weekday", "deadline_hour", "deadline_days_after",
-            "lag_points", "missed_periods", "milestone_grace_days", "red_rules",
+            "lag_points", "missed_periods", "milestone_grace_days", "blocker_days", "red_rules",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -207,6 +217,235 @@ class WarningFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label="责任部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
     )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+# --- 要素保障、调度会、督办 -----------------------------------------------------------------------
+
+
+def _chinese_errors(form: forms.Form) -> None:
+    for fld in form.fields.values():
+        fld.error_messages["required"] = f"请填写{fld.label}。"
+        fld.error_messages["invalid"] = f"{fld.label}格式不正确。"
+        fld.error_messages.setdefault("invalid_choice", f"{fld.label}的选项无效。")
+
+
+def _leaders(zone_id: int):
+    return User.objects.filter(
+        zone_id=zone_id, role__in=[Role.LEADER, Role.DEPUTY], is_active=True
+    ).order_by("role", "id")
+
+
+class BlockerForm(forms.ModelForm):
+    """提出 (or change) a blocker on a project page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Blocker
+        fields = ["category", "description", "department", "lead_official", "deadline"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "deadline": DateInput(),
+        }
+
+    def __init__(self, *args, zone_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone_id=zone_id)
+        self.fields["lead_official"].queryset = _leaders(zone_id)
+        self.fields["lead_official"].label_from_instance = lambda u: (
+            f"{u.name}（{u.get_role_display()}）"
+        )
+        self.fields["lead_official"].empty_label = "（项目包保领导）"
+        self.fields["department"].required = False
+        self.fields["department"].empty_label = "（项目责任部门）"
+        _chinese_errors(self)
+
+    def validate_unique(self):  # the service validates the whole record
+        pass
+
+    def _post_clean(self):  # no model validation here: the service names the problems
+        pass
+
+    def data_for_service(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        return data
+
+
+BLOCKER_STATUS_CHOICES = [
+    ("", "全部状态"),
+    ("active", "未解决（待解决+推进中）"),
+    *Blocker.Status.choices,
+]
+
+
+class BlockerFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="类别", choices=[("", "全部类别"), *BlockerCategory.choices], required=False
+    )
+    status = forms.ChoiceField(label="状态", choices=BLOCKER_STATUS_CHOICES, required=False)
+    level = forms.TypedChoiceField(
+        label="层级",
+        choices=[("", "全部层级"), *BlockerLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    department = forms.ModelChoiceField(
+        label="责任部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+    )
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    awaiting = forms.BooleanField(label="待我确认升级", required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class VersionNoteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VersionReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写原因。"},
+    )
+
+
+class EscalateForm(VersionNoteForm):
+    deadline = forms.DateField(
+        label="新的解决时限（可选）",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "新的解决时限格式不正确。"},
+    )
+
+
+class ScheduleForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    webhook_url = forms.URLField(
+        label="群机器人 Webhook 地址",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 80}),
+    )
+
+    class Meta:
+        model = MeetingSchedule
+        fields = [
+            "small_weekday", "large_weekday", "large_week_parity", "small_skips_large_weeks",
+            "small_chair", "large_chair", "office_department", "remind_days_before",
+            "webhook_kind", "webhook_url", "webhook_secret",
+        ]  # fmt: skip
+        widgets = {"webhook_secret": forms.PasswordInput(render_value=True)}
+
+    def __init__(self, *args, zone_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("small_chair", "large_chair"):
+            self.fields[name].queryset = _leaders(zone_id)
+            self.fields[name].label_from_instance = lambda u: f"{u.name}（{u.get_role_display()}）"
+        self.fields["office_department"].queryset = Department.objects.filter(zone_id=zone_id)
+        _chinese_errors(self)
+
+    def _post_clean(self):
+        pass
+
+
+class MeetingNewForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    date = forms.DateField(label="会议日期", widget=DateInput())
+    chair = forms.ModelChoiceField(
+        label="主持人", queryset=User.objects.none(), required=False, empty_label="（待定）"
+    )
+
+    def __init__(self, *args, zone_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = _leaders(zone_id)
+        _chinese_errors(self)
+
+
+class MeetingForm(forms.Form):
+    """The meeting's facts and, on "保存纪要", the discussion of each agenda item (fields
+    discussion-<item id>, read by the view)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(label="会议日期", widget=DateInput())
+    chair = forms.ModelChoiceField(
+        label="主持人", queryset=User.objects.none(), required=False, empty_label="（待定）"
+    )
+    location = forms.CharField(label="地点", max_length=100, required=False)
+    attendees = forms.CharField(
+        label="参会人员", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(
+        label="会议纪要（总体）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, zone_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = _leaders(zone_id)
+        _chinese_errors(self)
+
+
+class AgendaAddForm(forms.Form):
+    title = forms.CharField(label="议程事项", max_length=200)
+    reason = forms.CharField(label="上会原因", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _chinese_errors(self)
+
+
+class DecisionForm(forms.Form):
+    agenda_item = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    content = forms.CharField(
+        label="议定事项", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none())
+    deadline = forms.DateField(label="办结时限", widget=DateInput())
+
+    def __init__(self, *args, zone_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone_id=zone_id)
+        _chinese_errors(self)
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label="反馈内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    request_completion = forms.BooleanField(label="已办结，申请会议办公室确认", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _chinese_errors(self)
+
+
+SUPERVISION_STATUS_CHOICES = [
+    ("", "全部状态"),
+    ("active", "未办结"),
+    *SupervisionItem.Status.choices,
+]
+
+
+class SupervisionFilterForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=SUPERVISION_STATUS_CHOICES, required=False)
+    department = forms.ModelChoiceField(
+        label="承办部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+    )
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    mine = forms.BooleanField(label="本部门承办", required=False)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

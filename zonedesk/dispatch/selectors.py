@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from zonedesk import access
-from zonedesk.accounts.models import User
+from zonedesk.accounts.models import Role, User
 from zonedesk.projects.models import Milestone, Project
 from zonedesk.zones.models import Department, Organisation, Zone
 
-from .models import Colour, ProgressReport, ProjectWarning, Reminder, ReportingPeriod
+from .models import (
+    OPEN_BLOCKER_STATUSES,
+    Blocker,
+    BlockerCategory,
+    BlockerEvent,
+    BlockerLevel,
+    Colour,
+    DeadlineReminder,
+    Meeting,
+    ProgressReport,
+    ProjectWarning,
+    Reminder,
+    ReportingPeriod,
+    SupervisionItem,
+)
 from .services import REPORTING_STAGES, expected_projects, neighbour_reports
 
 Status = ProgressReport.Status
@@ -286,3 +303,254 @@ def warning_counts(qs: QuerySet[ProjectWarning]) -> dict[str, int]:
     counts = {c: 0 for c in Colour.values}
     counts.update({row["colour"]: row["n"] for row in rows})
     return counts
+
+
+# --- 要素保障 (blockers) -------------------------------------------------------------------------
+
+AGE_BUCKETS = ("0-30天", "31-90天", "90天以上")
+
+
+def _age_bucket(days: int) -> str:
+    if days <= 30:
+        return AGE_BUCKETS[0]
+    if days <= 90:
+        return AGE_BUCKETS[1]
+    return AGE_BUCKETS[2]
+
+
+def blocker_stats(
+    zone_ids: list[int],
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Figures for the weekly report and the cockpit, over the given zones:
+    "opened" — blockers raised in [start, end); "closed" — resolved or closed in [start, end)
+    (the later of the two times counts); "open_count"; "overdue_count" (open, deadline before
+    today); "by_category" — {category label: {"0-30天": n, "31-90天": n, "90天以上": n}} of the
+    open ones, age from raised_at to `now`. Four queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    base = Blocker.objects.filter(zone_id__in=zone_ids).select_related(
+        "project", "department", "lead_official"
+    )
+    opened = base
+    if start is not None:
+        opened = opened.filter(raised_at__gte=start)
+    if end is not None:
+        opened = opened.filter(raised_at__lt=end)
+    finished = Coalesce("closed_at", "resolved_at")
+    closed = base.filter(status__in=[Blocker.Status.RESOLVED, Blocker.Status.CLOSED]).annotate(
+        finished_at=finished
+    )
+    if start is not None:
+        closed = closed.filter(finished_at__gte=start)
+    if end is not None:
+        closed = closed.filter(finished_at__lt=end)
+    open_rows = list(
+        Blocker.objects.filter(zone_id__in=zone_ids, status__in=OPEN_BLOCKER_STATUSES).values_list(
+            "category", "raised_at", "deadline"
+        )
+    )
+    labels = dict(BlockerCategory.choices)
+    by_category: dict[str, dict[str, int]] = {}
+    overdue = 0
+    for category, raised_at, deadline in open_rows:
+        row = by_category.setdefault(labels.get(category, category), dict.fromkeys(AGE_BUCKETS, 0))
+        row[_age_bucket((now - raised_at).days)] += 1
+        if deadline < today:
+            overdue += 1
+    return {
+        "opened": list(opened.order_by("raised_at", "id")),
+        "closed": list(closed.order_by("finished_at", "id")),
+        "open_count": len(open_rows),
+        "overdue_count": overdue,
+        "by_category": by_category,
+    }
+
+
+@dataclass
+class BlockerFilters:
+    zone: int | None = None
+    category: str = ""
+    status: str = ""  # a Blocker.Status, or "active" for open + in progress
+    level: int | None = None
+    department: int | None = None
+    overdue: bool = False
+    project: int | None = None
+    awaiting: User | None = None  # overdue, open, and this user confirms the escalation
+
+
+def blockers_for(user: User) -> QuerySet[Blocker]:
+    return Blocker.objects.filter(project__in=access.projects_for(user))
+
+
+def blocker_list(user: User, filters: BlockerFilters) -> QuerySet[Blocker]:
+    qs = blockers_for(user).select_related("project", "department", "lead_official", "raised_by")
+    if filters.zone:
+        qs = qs.filter(zone_id=filters.zone)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status == "active":
+        qs = qs.filter(status__in=OPEN_BLOCKER_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.project:
+        qs = qs.filter(project_id=filters.project)
+    if filters.overdue:
+        qs = qs.filter(status__in=OPEN_BLOCKER_STATUSES, deadline__lt=timezone.localdate())
+    if filters.awaiting is not None:
+        qs = qs.filter(awaiting_escalation(filters.awaiting))
+    return qs.order_by("-level", "deadline", "-id")
+
+
+def awaiting_escalation(user: User) -> Q:
+    """Blockers waiting for this user to confirm an escalation: open, overdue, below 上报市级,
+    and led by them (a 主要领导 confirms for every blocker of the zone)."""
+    q = Q(
+        status__in=OPEN_BLOCKER_STATUSES,
+        deadline__lt=timezone.localdate(),
+        level__lt=BlockerLevel.CITY,
+    )
+    if user.role == Role.LEADER:
+        return q & Q(zone_id__in=access.zone_ids_in_scope(user))
+    return q & Q(lead_official_id=user.pk)
+
+
+def blocker_counts(qs: QuerySet[Blocker], user: User | None = None) -> dict[str, int]:
+    today = timezone.localdate()
+    active = Q(status__in=OPEN_BLOCKER_STATUSES)
+    mine = awaiting_escalation(user) if user is not None else Q(pk__in=[])
+    return qs.order_by().aggregate(
+        awaiting=Count("id", filter=mine),
+        active=Count("id", filter=active),
+        overdue=Count("id", filter=active & Q(deadline__lt=today)),
+        escalated=Count("id", filter=active & Q(level__gte=BlockerLevel.DEPUTY)),
+        resolved=Count("id", filter=Q(status__in=[Blocker.Status.RESOLVED, Blocker.Status.CLOSED])),
+    )
+
+
+@dataclass
+class LevelSpan:
+    level: int
+    label: str
+    since: datetime
+    until: datetime | None  # None while the blocker is still at this level and open
+
+    def days(self, now: datetime | None = None) -> int:
+        return ((self.until or now or timezone.now()) - self.since).days
+
+
+def level_spans(blocker: Blocker, events: list[BlockerEvent]) -> list[LevelSpan]:
+    """Days spent at each rung of the ladder, from the escalation events. The clock stops when
+    the blocker is resolved or closed and runs again when it is reopened."""
+    labels = dict(BlockerLevel.choices)
+    spans: list[LevelSpan] = []
+    current = LevelSpan(BlockerLevel.DEPARTMENT, labels[1], blocker.raised_at, None)
+    for e in events:
+        if e.kind == BlockerEvent.Kind.ESCALATE and e.to_level:
+            current.until = e.at
+            spans.append(current)
+            current = LevelSpan(e.to_level, labels.get(e.to_level, ""), e.at, None)
+    spans.append(current)
+    if not blocker.is_open:
+        end = blocker.closed_at or blocker.resolved_at
+        if end is not None and spans[-1].until is None:
+            spans[-1].until = end
+    return spans
+
+
+# --- 调度会 and 督办 -----------------------------------------------------------------------------
+
+
+def supervision_stats(
+    zone_ids: list[int],
+    as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict:
+    """ "open" — 督办 items not confirmed complete; "overdue" — of those, past their deadline on
+    `as_of`'s day; "done_in_window" — confirmed complete in [start, end); "overdue_items"."""
+    as_of = as_of or timezone.now()
+    today = timezone.localdate(as_of)
+    base = SupervisionItem.objects.filter(zone_id__in=zone_ids)
+    open_qs = base.exclude(status=SupervisionItem.Status.DONE)
+    overdue_items = list(
+        open_qs.filter(deadline__lt=today)
+        .select_related("meeting", "department", "project")
+        .order_by("deadline", "id")
+    )
+    done = base.filter(status=SupervisionItem.Status.DONE)
+    if start is not None:
+        done = done.filter(confirmed_at__gte=start)
+    if end is not None:
+        done = done.filter(confirmed_at__lt=end)
+    return {
+        "open": open_qs.count(),
+        "overdue": len(overdue_items),
+        "done_in_window": done.count(),
+        "overdue_items": overdue_items,
+    }
+
+
+def meetings_for(user: User) -> QuerySet[Meeting]:
+    if user.role not in access.BUSINESS_ROLES or user.role == Role.UNIT:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(zone_id__in=access.zone_ids_in_scope(user))
+
+
+def supervision_for(user: User) -> QuerySet[SupervisionItem]:
+    """督办 items a user may read: a zone's people and viewers read all; a unit reads none."""
+    if user.role not in access.BUSINESS_ROLES or user.role == Role.UNIT:
+        return SupervisionItem.objects.none()
+    return SupervisionItem.objects.filter(zone_id__in=access.zone_ids_in_scope(user))
+
+
+@dataclass
+class SupervisionFilters:
+    zone: int | None = None
+    status: str = ""  # a status, or "active" (not done)
+    department: int | None = None
+    overdue: bool = False
+    meeting: int | None = None
+
+
+def supervision_list(user: User, filters: SupervisionFilters) -> QuerySet[SupervisionItem]:
+    qs = supervision_for(user).select_related("meeting", "department", "project")
+    if filters.zone:
+        qs = qs.filter(zone_id=filters.zone)
+    if filters.status == "active":
+        qs = qs.exclude(status=SupervisionItem.Status.DONE)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.meeting:
+        qs = qs.filter(meeting_id=filters.meeting)
+    if filters.overdue:
+        qs = qs.exclude(status=SupervisionItem.Status.DONE).filter(
+            deadline__lt=timezone.localdate()
+        )
+    # 办理中 first, then 已报办结 (waiting for the office), then 已办结; earliest deadline first.
+    rank = Case(
+        When(status=SupervisionItem.Status.OPEN, then=Value(0)),
+        When(status=SupervisionItem.Status.REPORTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(rank=rank).order_by("rank", "deadline", "id")
+
+
+def deadline_reminders_for(user: User, limit: int = 10) -> list[DeadlineReminder]:
+    """In-app reminders for the user's department."""
+    if not user.department_id:
+        return []
+    return list(
+        DeadlineReminder.objects.filter(department_id=user.department_id).select_related(
+            "supervision", "blocker"
+        )[:limit]
+    )

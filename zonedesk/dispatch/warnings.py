@@ -23,9 +23,8 @@ COMPLETION_OVERDUE = "completion_overdue"
 BEHIND_SCHEDULE = "behind_schedule"
 MILESTONE_OVERDUE = "milestone_overdue"
 MISSED_REPORTS = "missed_reports"
-BLOCKER_OPEN = (
-    "blocker_open"  # reserved for 要素保障问题 (blockers); no rule until that model exists
-)
+BLOCKER_OPEN = "blocker_open"  # 要素保障问题 open longer than the zone's N days
+COMMITMENT_MISSED = "commitment_missed"  # 招商签约承诺 (registration/start/production) missed
 
 RULE_LABELS = {
     START_OVERDUE: "计划开工未开工",
@@ -34,6 +33,7 @@ RULE_LABELS = {
     MILESTONE_OVERDUE: "节点逾期",
     MISSED_REPORTS: "连续未报进度",
     BLOCKER_OPEN: "要素保障问题久拖未决",
+    COMMITMENT_MISSED: "签约承诺未兑现",
 }
 DEFAULT_RED_RULES = frozenset({START_OVERDUE, COMPLETION_OVERDUE, BEHIND_SCHEDULE})
 
@@ -54,6 +54,7 @@ class Thresholds:
     lag_points: Decimal = Decimal("10")
     missed_periods: int = 2
     milestone_grace_days: int = 0
+    blocker_days: int = 30
     red_rules: frozenset[str] = DEFAULT_RED_RULES
 
 
@@ -61,6 +62,14 @@ class Thresholds:
 class OpenMilestone:
     name: str
     planned_date: dt.date
+
+
+@dataclass(frozen=True)
+class OpenBlocker:
+    """A 要素保障问题 not yet resolved or closed: its category label and the day it was raised."""
+
+    category: str
+    raised_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,10 @@ class ProjectFacts:
     open_milestones: tuple[OpenMilestone, ...] = ()  # not yet reached
     missed_periods: int = 0  # consecutive closed periods without a counted report, newest first
     last_missed_label: str = ""
+    open_blockers: tuple[OpenBlocker, ...] = ()
+    # Sentences from the investment module, one per committed date of the project's signed lead
+    # that has passed unmet ("签约承诺2026年3月1日开工，至今未开工").
+    unmet_commitments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,12 +204,37 @@ def _missed_reports(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | Non
     return f"已连续{f.missed_periods}期未报送进度{last}。"
 
 
+def _blocker_open(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | None:
+    if f.stage in FINISHED_STAGES or f.stage == TERMINATED:
+        return None
+    old = sorted(
+        (b for b in f.open_blockers if (today - b.raised_on).days > t.blocker_days),
+        key=lambda b: (b.raised_on, b.category),
+    )
+    if not old:
+        return None
+    shown = "、".join(
+        f"{b.category}问题（{cn(b.raised_on)}提出，已{(today - b.raised_on).days}天）"
+        for b in old[:3]
+    )
+    more = f"等{len(old)}个问题" if len(old) > 3 else ""
+    return f"要素保障{shown}{more}超过{t.blocker_days}天仍未解决。"
+
+
+def _commitment_missed(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | None:
+    if not f.unmet_commitments or f.stage == TERMINATED:
+        return None
+    return "；".join(text.rstrip("。") for text in f.unmet_commitments) + "。"
+
+
 RULES = [
     (START_OVERDUE, _start_overdue),
     (COMPLETION_OVERDUE, _completion_overdue),
     (BEHIND_SCHEDULE, _behind_schedule),
     (MILESTONE_OVERDUE, _milestone_overdue),
     (MISSED_REPORTS, _missed_reports),
+    (BLOCKER_OPEN, _blocker_open),
+    (COMMITMENT_MISSED, _commitment_missed),
 ]
 
 

@@ -1,0 +1,166 @@
+"""Excel exports of the dispatch pages (导出Excel): the period status board (填报情况) and the
+warnings list (项目预警), with the zone, period and filters on screen, in the style of every
+export (`zonedesk.intake.export`: Chinese headers, money in 万元 with two decimals, frozen
+header, autofilter, fitted widths, text never run as a formula; each export audited)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.views.decorators.http import require_GET
+
+from zonedesk import access
+from zonedesk.intake.export import ExportColumn, export_xlsx, filters_text
+
+from . import selectors, services
+from .forms import WarningFilterForm
+
+
+def _zone(request):
+    """The zone a page is about: ?zone= among the user's zones, else their first (as the pages)."""
+    zones = list(selectors.root_zones_for(request.user))
+    if not zones:
+        raise access.deny(request.user, what="没有可查看的开发区", request=request)
+    wanted = request.GET.get("zone", "")
+    return next((z for z in zones if str(z.pk) == wanted), zones[0]), zones
+
+
+STATE_LABELS = {"reported": "已报", "missing": "未报", "returned": "退回"}
+
+BOARD_COLUMNS = [
+    ExportColumn("责任部门"),
+    ExportColumn("填报单位"),
+    ExportColumn("项目代码"),
+    ExportColumn("项目名称"),
+    ExportColumn("项目阶段"),
+    ExportColumn("填报情况"),
+    ExportColumn("状态"),
+    ExportColumn("本期完成投资（万元）", "money"),
+    ExportColumn("本年累计完成投资（万元）", "money"),
+    ExportColumn("自开工累计完成投资（万元）", "money"),
+    ExportColumn("工程完成比例（%）", "decimal"),
+    ExportColumn("形象进度", width=30),
+    ExportColumn("存在问题", width=30),
+    ExportColumn("报送时间", "datetime"),
+    ExportColumn("退回原因", width=24),
+    ExportColumn("催报次数", "int"),
+]
+
+
+@require_GET
+def board_export(request):
+    """填报情况 of one period as .xlsx: one row per expected project, as the board groups them."""
+    access.require_business_role(request.user, request)
+    zone, _ = _zone(request)
+    value = request.GET.get("period", "")
+    if value.isdigit():
+        period = access.get_period_for_user(request.user, int(value), request=request)
+        zone = period.zone
+    else:
+        period = services.periods_ensure(zone=zone)
+    board = selectors.board(request.user, period)
+    rows: list[list[object]] = []
+    sums = [Decimal(0), Decimal(0), Decimal(0)]
+    for block in board.departments:
+        for unit in block.units:
+            for entry in unit.entries:
+                report = entry.report
+                figures = (
+                    [report.invested_period, report.invested_year, report.invested_total]
+                    if report
+                    else [None, None, None]
+                )
+                for i, figure in enumerate(figures):
+                    sums[i] += figure or 0
+                rows.append(
+                    [
+                        block.department.name,
+                        unit.organisation.name if unit.organisation else "（未指定单位）",
+                        entry.project.code,
+                        entry.project.name,
+                        entry.project.get_stage_display(),
+                        STATE_LABELS[entry.state],
+                        report.get_status_display() if report else "未填报",
+                        *figures,
+                        report.percent_complete if report else None,
+                        report.image_progress if report else "",
+                        report.problems if report else "",
+                        report.submitted_at if report else None,
+                        report.return_reason if report else "",
+                        unit.reminders,
+                    ]
+                )
+    totals: list[object] = [""] * len(BOARD_COLUMNS)
+    totals[0] = (
+        f"合计：应报{board.total}个，已报{board.reported}个，未报{board.missing}个，"
+        f"退回{board.returned}个"
+    )
+    totals[7:10] = sums
+    rows.append(totals)
+    return export_xlsx(
+        request,
+        columns=BOARD_COLUMNS,
+        rows=rows,
+        title="进度填报情况",
+        filters_text=f"开发区：{zone.name}；期次：{period.label}",
+        count=board.total,
+    )
+
+
+WARNING_COLUMNS = [
+    ExportColumn("预警等级"),
+    ExportColumn("项目代码"),
+    ExportColumn("项目名称"),
+    ExportColumn("项目阶段"),
+    ExportColumn("责任部门"),
+    ExportColumn("实施单位"),
+    ExportColumn("总投资（万元）", "money"),
+    ExportColumn("年度计划投资（万元）", "money"),
+    ExportColumn("预警原因", width=60),
+    ExportColumn("评估时间", "datetime"),
+]
+
+
+@require_GET
+def warnings_export(request):
+    """项目预警 as .xlsx, with the colour and department filters on screen."""
+    access.require_business_role(request.user, request)
+    zone, _ = _zone(request)
+    services.periods_ensure(zone=zone)
+    services.warnings_refresh(zone=zone)
+    form = WarningFilterForm(
+        request.GET, departments=access.departments_for(request.user).filter(zone=zone)
+    )
+    filters = selectors.WarningFilters(zone=zone.pk)
+    if form.is_valid():
+        department = form.cleaned_data["department"]
+        filters.colour = form.cleaned_data["colour"]
+        filters.department = department.pk if department else None
+    warnings = list(selectors.warning_list(request.user, filters))
+    rows: list[list[object]] = []
+    for w in warnings:
+        project = w.project
+        unit = project.implementing_unit or project.owner
+        rows.append(
+            [
+                w.get_colour_display(),
+                project.code,
+                project.name,
+                project.get_stage_display(),
+                project.department.name,
+                unit.name if unit else "",
+                project.total_investment,
+                project.annual_plan_investment,
+                "；".join(w.reason_texts),
+                w.computed_at,
+            ]
+        )
+    shown = filters_text(form)
+    return export_xlsx(
+        request,
+        columns=WARNING_COLUMNS,
+        rows=rows,
+        title="项目预警",
+        filters_text=f"开发区：{zone.name}" + (f"；{shown}" if shown else ""),
+        count=len(warnings),
+    )
