@@ -423,3 +423,47 @@ def get_supervision_for_user(
     if action == "confirm" and not can_confirm_supervision(user, item):
         raise deny(user, what="只有会议办公室或主要领导可以确认办结", target=item, request=request)
     return item
+
+
+# --- Reports (调度周报、驾驶舱、挂图作战) ---------------------------------------------------------
+# Added for zonedesk.reports. The weekly report, the cockpit and the Gantt are zone-wide views:
+# the zone's leaders, deputies and department staff and the zone's viewers read them; a unit (which
+# sees only its own projects), the administrator and the auditor do not.
+
+REPORT_READERS = {Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER}
+
+
+def can_read_zone_reports(user: User, zone_id: int) -> bool:
+    return user.role in REPORT_READERS and zone_id in zone_ids_in_scope(user)
+
+
+def require_report_reader(user: User, request=None) -> None:
+    if user.role not in REPORT_READERS:
+        raise deny(user, what=f"{user.get_role_display()}无权查看调度周报和驾驶舱", request=request)
+
+
+def get_report_zone_for_user(user: User, zone_id: int | None, *, request=None) -> Zone:
+    """The zone (not a park) a report page is about: `zone_id` if the user may read it, else the
+    user's first zone. A zone outside the user's scope is refused and audited."""
+    require_report_reader(user, request)
+    roots = Zone.objects.filter(id__in=zone_ids_in_scope(user), parent__isnull=True).order_by("id")
+    if zone_id is None:
+        zone = roots.first()
+        if zone is None:
+            raise deny(user, what="没有可查看的开发区", request=request)
+        return zone
+    zone = Zone.objects.filter(pk=zone_id).first()
+    if zone is None:
+        raise Http404("开发区不存在。")
+    if zone.parent_id is not None or not can_read_zone_reports(user, zone.pk):
+        raise deny(user, what="无权查看该开发区的调度周报", target=zone, request=request)
+    return zone
+
+
+def get_report_period_for_user(user: User, pk: int, *, request=None) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_related("zone").filter(pk=pk).first()
+    if period is None:
+        raise Http404("填报期次不存在。")
+    if not can_read_zone_reports(user, period.zone_id):
+        raise deny(user, what="无权查看该期调度周报", target=period, request=request)
+    return period

@@ -452,3 +452,7 @@ api.add_router("/dispatch", dispatch_router)
 from zonedesk.peers.api import router as peers_router  # noqa: E402
 
 api.add_router("/facts", peers_router)
+
+from zonedesk.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("/reports", reports_router)

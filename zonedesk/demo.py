@@ -781,6 +781,9 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
             funding += _funding_for(p, rng)
         Milestone.objects.bulk_create(milestones)
         FundingSource.objects.bulk_create(funding)
+    from zonedesk.reports.demo import build_reports_demo  # noqa: PLC0415
+
+    build_reports_demo()
     from zonedesk.peers.demo import build_peers_demo  # noqa: PLC0415
 
     build_peers_demo(users)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zonedesk.intake",
     "zonedesk.dispatch",
     "zonedesk.peers",
+    "zonedesk.reports",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("intake/", include("zonedesk.intake.urls")),
     path("dispatch/", include("zonedesk.dispatch.urls")),
     path("peers/", include("zonedesk.peers.urls")),
+    path("reports/", include("zonedesk.reports.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
