@@ -467,3 +467,195 @@ def get_report_period_for_user(user: User, pk: int, *, request=None) -> Reportin
     if not can_read_zone_reports(user, period.zone_id):
         raise deny(user, what="无权查看该期调度周报", target=period, request=request)
     return period
+
+
+# --- Investment attraction (招商引资) ----------------------------------------------------------
+# Added for zonedesk.investment. Leaders, deputies, staff and city viewers of a zone read its
+# leads, chains and funnel (project units do not). A lead is worked on by its owner and the members
+# of its team (招商小分队), by the zone's leader, and by a deputy supervising the team's department;
+# its investor contacts are shown to its owner, its team and the leader, masked for everybody else
+# (防撞单 and 保护客商信息). The chain map is kept by the zone's investment staff: members of a team
+# or staff of a department that has one.
+
+from zonedesk.investment.models import (  # noqa: E402
+    Chain,
+    ChainNode,
+    FundingArrival,
+    Lead,
+    TargetEnterprise,
+    Team,
+)
+
+INVESTMENT_READERS = {Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER}
+
+
+def investment_team_ids(user: User) -> frozenset[int]:
+    """The teams a user is a member of (cached on the user for the request)."""
+    cached = getattr(user, "_investment_team_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Team.members.through.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
+        )
+        user._investment_team_ids = cached
+    return cached
+
+
+def is_investment_staff(user: User) -> bool:
+    """Staff of the zone's 招商 work: a team member, or staff of a department that owns a team."""
+    cached = getattr(user, "_is_investment_staff", None)
+    if cached is None:
+        cached = user.role == Role.STAFF and (
+            bool(investment_team_ids(user))
+            or (
+                user.department_id is not None
+                and Team.objects.filter(department_id=user.department_id).exists()
+            )
+        )
+        user._is_investment_staff = cached
+    return cached
+
+
+def can_read_investment(user: User) -> bool:
+    return user.role in INVESTMENT_READERS and bool(zone_ids_in_scope(user))
+
+
+def require_investment_reader(user: User, request=None) -> None:
+    if not can_read_investment(user):
+        raise deny(user, what=f"{user.get_role_display()}无权查看招商引资数据", request=request)
+
+
+def leads_for(user: User) -> QuerySet[Lead]:
+    if not can_read_investment(user):
+        return Lead.objects.none()
+    return Lead.objects.filter(zone_id__in=zone_ids_in_scope(user))
+
+
+def can_create_lead(user: User, zone_id: int | None = None) -> bool:
+    zone_id = zone_id or user.zone_id
+    if zone_id is None or zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role in (Role.LEADER, Role.DEPUTY) or is_investment_staff(user)
+
+
+def can_edit_lead(user: User, lead: Lead) -> bool:
+    if not can_read_investment(user) or lead.zone_id not in zone_ids_in_scope(user):
+        return False
+    in_team = lead.owner_id == user.pk or (
+        lead.team_id is not None and lead.team_id in investment_team_ids(user)
+    )
+    match user.role:
+        case Role.LEADER:
+            return True
+        case Role.DEPUTY:
+            department_id = lead.team.department_id if lead.team_id else None
+            return in_team or (
+                department_id is not None
+                and department_id in set(user.supervised_departments.values_list("id", flat=True))
+            )
+        case Role.STAFF:
+            return in_team
+    return False
+
+
+def can_see_lead_contacts(user: User, lead: Lead) -> bool:
+    """Investor contacts: the lead's owner, its team and the zone's leader; masked for others."""
+    if lead.zone_id not in zone_ids_in_scope(user):
+        return False
+    if user.role == Role.LEADER or lead.owner_id == user.pk:
+        return True
+    return lead.team_id is not None and lead.team_id in investment_team_ids(user)
+
+
+def get_lead_for_user(user: User, pk: int, *, write: bool = False, request=None) -> Lead:
+    lead = (
+        Lead.objects.select_related(
+            "zone", "team", "owner", "node__chain", "event", "project", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if lead is None:
+        raise Http404("招商项目不存在。")
+    if not can_read_investment(user) or lead.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该招商项目", target=lead, request=request)
+    if write and not can_edit_lead(user, lead):
+        raise deny(
+            user,
+            what="无权修改该招商项目（仅负责人、所属小分队成员和领导可修改）",
+            target=lead,
+            request=request,
+        )
+    return lead
+
+
+def get_arrival_for_user(user: User, pk: int, *, request=None) -> FundingArrival:
+    arrival = FundingArrival.objects.select_related("lead__zone").filter(pk=pk).first()
+    if arrival is None:
+        raise Http404("到位资金记录不存在。")
+    lead = arrival.lead
+    if not can_read_investment(user) or not can_see_lead_contacts(user, lead):
+        raise deny(user, what="无权查看该到位资金凭证", target=lead, request=request)
+    return arrival
+
+
+def chains_for(user: User) -> QuerySet[Chain]:
+    if not can_read_investment(user):
+        return Chain.objects.none()
+    return Chain.objects.filter(zone_id__in=zone_ids_in_scope(user))
+
+
+def can_edit_chains(user: User, zone_id: int) -> bool:
+    if zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role in (Role.LEADER, Role.DEPUTY) or is_investment_staff(user)
+
+
+def get_chain_for_user(user: User, pk: int, *, write: bool = False, request=None) -> Chain:
+    chain = Chain.objects.select_related("zone").filter(pk=pk).first()
+    if chain is None:
+        raise Http404("产业链不存在。")
+    if not can_read_investment(user) or chain.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该产业链", target=chain, request=request)
+    if write and not can_edit_chains(user, chain.zone_id):
+        raise deny(user, what="无权修改招商图谱", target=chain, request=request)
+    return chain
+
+
+def get_node_for_user(user: User, pk: int, *, write: bool = False, request=None) -> ChainNode:
+    node = ChainNode.objects.select_related("chain__zone", "parent").filter(pk=pk).first()
+    if node is None:
+        raise Http404("产业链节点不存在。")
+    get_chain_for_user(user, node.chain_id, write=write, request=request)
+    return node
+
+
+def get_chain_target_for_user(
+    user: User, pk: int, *, write: bool = False, request=None
+) -> TargetEnterprise:
+    target = TargetEnterprise.objects.select_related("node__chain__zone").filter(pk=pk).first()
+    if target is None:
+        raise Http404("靶向企业不存在。")
+    get_chain_for_user(user, target.node.chain_id, write=write, request=request)
+    return target
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    if not can_read_investment(user):
+        return Team.objects.none()
+    return Team.objects.filter(zone_id__in=zone_ids_in_scope(user))
+
+
+def can_manage_teams(user: User, zone_id: int) -> bool:
+    """Teams and their annual targets are set by the zone's leader."""
+    return user.role == Role.LEADER and zone_id in zone_ids_in_scope(user)
+
+
+def get_team_for_user(user: User, pk: int, *, manage: bool = False, request=None) -> Team:
+    team = Team.objects.select_related("zone", "department", "leader").filter(pk=pk).first()
+    if team is None:
+        raise Http404("招商小分队不存在。")
+    if not can_read_investment(user) or team.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该招商小分队", target=team, request=request)
+    if manage and not can_manage_teams(user, team.zone_id):
+        raise deny(user, what="只有主要领导可以设置小分队和年度目标", target=team, request=request)
+    return team

@@ -456,3 +456,7 @@ api.add_router("/facts", peers_router)
 from zonedesk.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router)
+
+from zonedesk.investment.api import router as investment_router  # noqa: E402
+
+api.add_router("/investment", investment_router)

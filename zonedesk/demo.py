@@ -790,6 +790,9 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
     from zonedesk.dispatch.demo import build_dispatch_demo  # noqa: PLC0415
 
     build_dispatch_demo(users)
+    from zonedesk.investment.demo import build_investment_demo  # noqa: PLC0415
+
+    build_investment_demo(users, seed=seed)
     audit_record(
         actor=None, actor_name="系统", action=AuditEvent.Action.CREATE, note="载入演示数据"
     )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zonedesk.dispatch",
     "zonedesk.peers",
     "zonedesk.reports",
+    "zonedesk.investment",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dispatch/", include("zonedesk.dispatch.urls")),
     path("peers/", include("zonedesk.peers.urls")),
     path("reports/", include("zonedesk.reports.urls")),
+    path("investment/", include("zonedesk.investment.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -25,6 +25,8 @@ def navigation(request):
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("reports:cockpit", "驾驶舱", "/reports/"))
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
+        items.append(("investment:leads", "招商引资", "/investment/"))
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("peers:index", "对标情报", "/peers/"))
     elif user.role == Role.UNIT:
         items.append(("peers:suggestions", "修改建议", "/peers/suggestions/"))
