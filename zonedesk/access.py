@@ -659,3 +659,182 @@ def get_team_for_user(user: User, pk: int, *, manage: bool = False, request=None
     if manage and not can_manage_teams(user, team.zone_id):
         raise deny(user, what="只有主要领导可以设置小分队和年度目标", target=team, request=request)
     return team
+
+
+# --- Indicators (经济运行指标) ---------------------------------------------------------------------
+# Added for zonedesk.indicators. Everyone with a business role reads the indicators of the zones in
+# scope (a city/province viewer: every zone given to them, read-only); the zone's leaders and
+# department staff enter figures and set targets; units and viewers never write.
+
+INDICATOR_EDITORS = {Role.LEADER, Role.DEPUTY, Role.STAFF}
+
+
+def indicator_zones_for(user: User) -> QuerySet[Zone]:
+    """Zones (not parks) whose indicators a user reads."""
+    if user.role not in BUSINESS_ROLES:
+        return Zone.objects.none()
+    return Zone.objects.filter(id__in=zone_ids_in_scope(user), parent__isnull=True).order_by("id")
+
+
+def can_edit_indicators(user: User, zone_id: int) -> bool:
+    return user.role in INDICATOR_EDITORS and zone_id in zone_ids_in_scope(user)
+
+
+def get_indicator_zone_for_user(user: User, pk: int, *, write: bool = False, request=None) -> Zone:
+    zone = Zone.objects.filter(pk=pk, parent__isnull=True).first()
+    if zone is None:
+        raise Http404("开发区不存在。")
+    if user.role not in BUSINESS_ROLES or zone.pk not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该开发区的指标", target=zone, request=request)
+    if write and not can_edit_indicators(user, zone.pk):
+        raise deny(user, what="无权填报或修改该开发区的指标", target=zone, request=request)
+    return zone
+
+
+def get_indicator_for_user(user: User, pk: int, *, zone: Zone, write: bool = False, request=None):
+    """A catalogue indicator as seen from `zone`: shipped ones for everyone, a zone's own only
+    in that zone; `write` (changing the definition) only for the zone's own."""
+    from zonedesk.indicators.models import Indicator
+
+    indicator = Indicator.objects.filter(pk=pk).first()
+    if indicator is None or indicator.zone_id not in (None, zone.pk):
+        raise Http404("指标不存在。")
+    if write and (indicator.zone_id != zone.pk or not can_edit_indicators(user, zone.pk)):
+        raise deny(user, what="无权修改该指标", target=indicator, request=request)
+    return indicator
+
+
+def get_target_for_user(user: User, pk: int, *, write: bool = False, request=None):
+    from zonedesk.indicators.models import Target
+
+    target = Target.objects.select_related("zone", "indicator").filter(pk=pk).first()
+    if target is None:
+        raise Http404("年度目标不存在。")
+    get_indicator_zone_for_user(user, target.zone_id, write=write, request=request)
+    return target
+
+
+def get_indicator_value_for_user(user: User, pk: int, *, write: bool = False, request=None):
+    from zonedesk.indicators.models import IndicatorValue
+
+    value = IndicatorValue.objects.select_related("zone", "indicator").filter(pk=pk).first()
+    if value is None:
+        raise Http404("指标数据不存在。")
+    get_indicator_zone_for_user(user, value.zone_id, write=write, request=request)
+    return value
+
+
+# --- Ledgers (问题整改台账) ------------------------------------------------------------------------
+# Added for zonedesk.ledgers. Leaders and staff register campaigns and items; the responsible
+# department's staff (or the responsible unit) rectify and apply for closure; a check (核查) is
+# made by somebody of another unit — never the department or unit that fixed it, nor the person
+# who applied (DOMAIN.md §7: "closure is approved by the assigning/verifying body, never by the
+# responsible unit itself"). A unit sees only the items it is responsible for; viewers read.
+
+LEDGER_EDITORS = {Role.LEADER, Role.DEPUTY, Role.STAFF}
+
+
+def campaigns_for(user: User):
+    from zonedesk.ledgers.models import Campaign
+
+    if user.role not in BUSINESS_ROLES:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(zone_id__in=zone_ids_in_scope(user))
+
+
+def ledger_items_for(user: User):
+    from zonedesk.ledgers.models import LedgerItem
+
+    if user.role not in BUSINESS_ROLES:
+        return LedgerItem.objects.none()
+    qs = LedgerItem.objects.filter(zone_id__in=zone_ids_in_scope(user))
+    if user.role == Role.UNIT:
+        qs = qs.filter(responsible_unit_id=user.organisation_id)
+    return qs
+
+
+def can_edit_ledgers(user: User, zone_id: int) -> bool:
+    return user.role in LEDGER_EDITORS and zone_id in zone_ids_in_scope(user)
+
+
+def is_fixing_party(user: User, item) -> bool:
+    """The department or unit responsible for fixing the item."""
+    if user.role == Role.STAFF and user.department_id == item.responsible_department_id:
+        return True
+    return bool(
+        user.role == Role.UNIT
+        and item.responsible_unit_id
+        and user.organisation_id == item.responsible_unit_id
+    )
+
+
+def can_rectify_item(user: User, item) -> bool:
+    if item.zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role in (Role.LEADER, Role.DEPUTY) or is_fixing_party(user, item)
+
+
+def check_refusal(user: User, item) -> str:
+    """Why this user may not check (核查) the item; "" when they may."""
+    if user.role not in LEDGER_EDITORS or item.zone_id not in zone_ids_in_scope(user):
+        return "无权核查整改事项"
+    if is_fixing_party(user, item):
+        return "整改责任部门（单位）不能核查本部门整改的事项，须由其他单位核查"
+    if item.applied_by_id and item.applied_by_id == user.pk:
+        return "申请销号的人员不能核查自己申请的事项"
+    if (
+        user.role == Role.STAFF
+        and item.supervising_department_id
+        and user.department_id != item.supervising_department_id
+    ):
+        return "只有督办部门或区领导可以核查该事项"
+    return ""
+
+
+def get_campaign_for_user(user: User, pk: int, *, write: bool = False, request=None):
+    from zonedesk.ledgers.models import Campaign
+
+    campaign = Campaign.objects.select_related("zone", "lead_department").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("专项行动不存在。")
+    if user.role not in BUSINESS_ROLES or campaign.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该专项行动", target=campaign, request=request)
+    if write and not can_edit_ledgers(user, campaign.zone_id):
+        raise deny(user, what="无权修改该专项行动", target=campaign, request=request)
+    return campaign
+
+
+def get_ledger_item_for_user(user: User, pk: int, *, action: str = "read", request=None):
+    """`action`: "read", "edit" (registration fields), "rectify" (start, progress, evidence,
+    apply), "check" (核查, publicity, closing, reopening)."""
+    from zonedesk.ledgers.models import LedgerItem
+
+    item = (
+        LedgerItem.objects.select_related("campaign", "zone", "responsible_department", "responsible_unit",
+                        "supervising_department", "enterprise")
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+    if item is None:
+        raise Http404("整改事项不存在。")
+    if not ledger_items_for(user).filter(pk=pk).exists():
+        raise deny(user, what="无权查看该整改事项", target=item, request=request)
+    if action == "edit" and not can_edit_ledgers(user, item.zone_id):
+        raise deny(user, what="无权修改该整改事项", target=item, request=request)
+    if action == "rectify" and not can_rectify_item(user, item):
+        raise deny(user, what="只有整改责任部门（单位）可以办理整改", target=item, request=request)
+    if action == "check":
+        reason = check_refusal(user, item)
+        if reason:
+            raise deny(user, what=reason, target=item, request=request)
+    return item
+
+
+def get_evidence_for_user(user: User, pk: int, *, request=None):
+    from zonedesk.ledgers.models import Evidence
+
+    evidence = Evidence.objects.select_related("item").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("佐证材料不存在。")
+    get_ledger_item_for_user(user, evidence.item_id, request=request)
+    return evidence

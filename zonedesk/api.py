@@ -460,3 +460,11 @@ api.add_router("/reports", reports_router)
 from zonedesk.investment.api import router as investment_router  # noqa: E402
 
 api.add_router("/investment", investment_router)
+
+from zonedesk.indicators.api import router as indicators_router  # noqa: E402
+
+api.add_router("/indicators", indicators_router)
+
+from zonedesk.ledgers.api import router as ledgers_router  # noqa: E402
+
+api.add_router("/ledgers", ledgers_router)

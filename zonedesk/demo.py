@@ -787,6 +787,11 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
     from zonedesk.peers.demo import build_peers_demo  # noqa: PLC0415
 
     build_peers_demo(users)
+    from zonedesk.indicators.demo import build_indicators_demo  # noqa: PLC0415
+    from zonedesk.ledgers.demo import build_ledgers_demo  # noqa: PLC0415
+
+    build_indicators_demo(seed=seed)
+    build_ledgers_demo(seed=seed)
     from zonedesk.dispatch.demo import build_dispatch_demo  # noqa: PLC0415
 
     build_dispatch_demo(users)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "zonedesk.peers",
     "zonedesk.reports",
     "zonedesk.investment",
+    "zonedesk.indicators",
+    "zonedesk.ledgers",
 ]
 
 MIDDLEWARE = [

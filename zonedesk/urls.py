@@ -21,6 +21,8 @@ urlpatterns = [
     path("peers/", include("zonedesk.peers.urls")),
     path("reports/", include("zonedesk.reports.urls")),
     path("investment/", include("zonedesk.investment.urls")),
+    path("indicators/", include("zonedesk.indicators.urls")),
+    path("ledgers/", include("zonedesk.ledgers.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,10 @@ def navigation(request):
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("investment:leads", "招商引资", "/investment/"))
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
+        items.append(("indicators:scorecard", "经济指标", "/indicators/"))
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT, Role.VIEWER):
+        items.append(("ledgers:campaigns", "整改台账", "/ledgers/"))
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("peers:index", "对标情报", "/peers/"))
     elif user.role == Role.UNIT:
         items.append(("peers:suggestions", "修改建议", "/peers/suggestions/"))
