@@ -838,3 +838,210 @@ def get_evidence_for_user(user: User, pk: int, *, request=None):
         raise Http404("佐证材料不存在。")
     get_ledger_item_for_user(user, evidence.item_id, request=request)
     return evidence
+
+
+# --- Enterprise services (企业服务) ----------------------------------------------------------------
+# Added for zonedesk.enterprises. Everyone with a business role reads the enterprise files of their
+# zones; a unit user (项目单位填报员) whose organisation is an enterprise reads only its own file and
+# requests, and enters its own monthly figures when the zone allows it (EnterpriseSettings).
+# Leaders, deputies and department staff keep the files; a request is answered by its department
+# (or a leader/deputy); rule sets and 亩均 evaluations are a leader's or deputy's decision.
+
+from zonedesk.enterprises.models import (  # noqa: E402
+    Enterprise,
+    EnterpriseSettings,
+    FinancingNeed,
+    MatchmakingEvent,
+    MuEvaluation,
+    Policy,
+    ServicePlan,
+    ServiceRequest,
+)
+
+ENTERPRISE_EDITORS = {Role.LEADER, Role.DEPUTY, Role.STAFF}
+ENTERPRISE_MANAGERS = {Role.LEADER, Role.DEPUTY}
+
+
+def enterprises_for(user: User) -> QuerySet[Enterprise]:
+    if getattr(user, "role", None) not in BUSINESS_ROLES:
+        return Enterprise.objects.none()
+    qs = Enterprise.objects.filter(zone_id__in=zone_ids_in_scope(user))
+    if user.role == Role.UNIT:
+        qs = qs.filter(organisation_id=user.organisation_id)
+    return qs
+
+
+def can_read_enterprise(user: User, enterprise: Enterprise) -> bool:
+    if user.role not in BUSINESS_ROLES or enterprise.zone_id not in zone_ids_in_scope(user):
+        return False
+    return user.role != Role.UNIT or user.organisation_id == enterprise.organisation_id
+
+
+def can_edit_enterprise(user: User, enterprise: Enterprise) -> bool:
+    return user.role in ENTERPRISE_EDITORS and enterprise.zone_id in zone_ids_in_scope(user)
+
+
+def can_create_enterprise(user: User) -> bool:
+    return user.role in ENTERPRISE_EDITORS and bool(user.zone_id)
+
+
+def can_submit_request(user: User, enterprise: Enterprise) -> bool:
+    """Staff register a firm's request (诉求); the firm's own user may raise its own."""
+    return can_edit_enterprise(user, enterprise) or (
+        user.role == Role.UNIT and can_read_enterprise(user, enterprise)
+    )
+
+
+def self_reporting_enabled(zone_id: int) -> bool:
+    return EnterpriseSettings.objects.filter(zone_id=zone_id, self_reporting=True).exists()
+
+
+def can_enter_figures(user: User, enterprise: Enterprise) -> bool:
+    if can_edit_enterprise(user, enterprise):
+        return True
+    return (
+        user.role == Role.UNIT
+        and can_read_enterprise(user, enterprise)
+        and self_reporting_enabled(enterprise.zone_id)
+    )
+
+
+def can_manage_enterprise_rules(user: User, zone_id: int | None) -> bool:
+    return user.role in ENTERPRISE_MANAGERS and zone_id in zone_ids_in_scope(user)
+
+
+def get_enterprise_for_user(
+    user: User, pk: int, *, action: str = "read", request=None
+) -> Enterprise:
+    """`action` is "read", "edit" (staff of the zone) or "figures" (staff, or the firm itself
+    when the zone allows self-reporting)."""
+    enterprise = (
+        Enterprise.objects.select_related("organisation", "zone", "park", "service_department")
+        .filter(pk=pk)
+        .first()
+    )
+    if enterprise is None:
+        raise Http404("企业不存在。")
+    if not can_read_enterprise(user, enterprise):
+        raise deny(user, what="无权查看该企业档案", target=enterprise, request=request)
+    if action == "edit" and not can_edit_enterprise(user, enterprise):
+        raise deny(user, what="无权修改该企业档案", target=enterprise, request=request)
+    if action == "figures" and not can_enter_figures(user, enterprise):
+        raise deny(user, what="无权填报该企业的月度数据", target=enterprise, request=request)
+    return enterprise
+
+
+def service_requests_for(user: User) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(enterprise__in=enterprises_for(user))
+
+
+def can_reply_request(user: User, item: ServiceRequest) -> bool:
+    if item.enterprise.zone_id not in zone_ids_in_scope(user):
+        return False
+    if user.role in ENTERPRISE_MANAGERS:
+        return True
+    return user.role == Role.STAFF and user.department_id == item.department_id
+
+
+def get_service_request_for_user(
+    user: User, pk: int, *, action: str = "read", request=None
+) -> ServiceRequest:
+    """`action` is "read", "reply" (its department, a leader or deputy) or "rate" (the firm
+    itself, or staff recording the firm's rating)."""
+    item = (
+        ServiceRequest.objects.select_related(
+            "enterprise__organisation", "enterprise__zone", "department", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("诉求不存在。")
+    if not can_read_enterprise(user, item.enterprise):
+        raise deny(user, what="无权查看该诉求", target=item, request=request)
+    if action == "reply" and not can_reply_request(user, item):
+        raise deny(user, what="只有承办部门或分管领导可以答复该诉求", target=item, request=request)
+    if action == "rate" and not (
+        user.role == Role.UNIT or can_edit_enterprise(user, item.enterprise)
+    ):
+        raise deny(user, what="无权评价该诉求", target=item, request=request)
+    return item
+
+
+def policies_for(user: User) -> QuerySet[Policy]:
+    if user.role not in BUSINESS_ROLES:
+        return Policy.objects.none()
+    return Policy.objects.filter(zone_id__in=zone_ids_in_scope(user))
+
+
+def get_policy_for_user(user: User, pk: int, *, write: bool = False, request=None) -> Policy:
+    policy = Policy.objects.select_related("zone").filter(pk=pk).first()
+    if policy is None:
+        raise Http404("政策不存在。")
+    if user.role not in BUSINESS_ROLES or policy.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该政策", target=policy, request=request)
+    if write and user.role not in ENTERPRISE_EDITORS:
+        raise deny(user, what="无权修改该政策", target=policy, request=request)
+    return policy
+
+
+def get_mu_evaluation_for_user(
+    user: User, pk: int, *, write: bool = False, request=None
+) -> MuEvaluation:
+    evaluation = MuEvaluation.objects.select_related("zone").filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404("评价不存在。")
+    if user.role not in BUSINESS_ROLES or evaluation.zone_id not in zone_ids_in_scope(user):
+        raise deny(user, what="无权查看该亩均评价", target=evaluation, request=request)
+    if user.role == Role.UNIT and evaluation.status == MuEvaluation.Status.DRAFT:
+        raise deny(user, what="评价尚未公示", target=evaluation, request=request)
+    if write and not can_manage_enterprise_rules(user, evaluation.zone_id):
+        raise deny(
+            user, what="只有主要领导或分管领导可以修改亩均评价", target=evaluation, request=request
+        )
+    return evaluation
+
+
+def get_plan_for_user(user: User, pk: int, *, request=None) -> ServicePlan:
+    plan = (
+        ServicePlan.objects.select_related("enterprise__zone", "department").filter(pk=pk).first()
+    )
+    if plan is None:
+        raise Http404("一企一策不存在。")
+    get_enterprise_for_user(user, plan.enterprise_id, action="edit", request=request)
+    return plan
+
+
+def get_financing_need_for_user(
+    user: User, pk: int, *, write: bool = False, request=None
+) -> FinancingNeed:
+    need = (
+        FinancingNeed.objects.select_related(
+            "enterprise__organisation", "enterprise__zone", "event"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None:
+        raise Http404("融资需求不存在。")
+    get_enterprise_for_user(
+        user, need.enterprise_id, action="edit" if write else "read", request=request
+    )
+    return need
+
+
+def get_event_for_user(
+    user: User, pk: int, *, write: bool = False, request=None
+) -> MatchmakingEvent:
+    event = MatchmakingEvent.objects.select_related("zone").filter(pk=pk).first()
+    if event is None:
+        raise Http404("对接活动不存在。")
+    if (
+        user.role not in BUSINESS_ROLES
+        or user.role == Role.UNIT
+        or (event.zone_id not in zone_ids_in_scope(user))
+    ):
+        raise deny(user, what="无权查看该对接活动", target=event, request=request)
+    if write and user.role not in ENTERPRISE_EDITORS:
+        raise deny(user, what="无权修改该对接活动", target=event, request=request)
+    return event

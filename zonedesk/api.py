@@ -468,3 +468,7 @@ api.add_router("/indicators", indicators_router)
 from zonedesk.ledgers.api import router as ledgers_router  # noqa: E402
 
 api.add_router("/ledgers", ledgers_router)
+
+from zonedesk.enterprises.api import router as enterprises_router  # noqa: E402
+
+api.add_router("/enterprises", enterprises_router)

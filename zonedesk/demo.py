@@ -792,6 +792,9 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
 
     build_indicators_demo(seed=seed)
     build_ledgers_demo(seed=seed)
+    from zonedesk.enterprises.demo import build_enterprises_demo  # noqa: PLC0415
+
+    build_enterprises_demo(users, seed=seed)
     from zonedesk.dispatch.demo import build_dispatch_demo  # noqa: PLC0415
 
     build_dispatch_demo(users)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zonedesk.investment",
     "zonedesk.indicators",
     "zonedesk.ledgers",
+    "zonedesk.enterprises",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("investment/", include("zonedesk.investment.urls")),
     path("indicators/", include("zonedesk.indicators.urls")),
     path("ledgers/", include("zonedesk.ledgers.urls")),
+    path("enterprises/", include("zonedesk.enterprises.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

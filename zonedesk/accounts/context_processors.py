@@ -26,6 +26,8 @@ def navigation(request):
         items.append(("reports:cockpit", "驾驶舱", "/reports/"))
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("investment:leads", "招商引资", "/investment/"))
+    if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT, Role.VIEWER):
+        items.append(("enterprises:registry", "企业服务", "/enterprises/"))
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.VIEWER):
         items.append(("indicators:scorecard", "经济指标", "/indicators/"))
     if user.role in (Role.LEADER, Role.DEPUTY, Role.STAFF, Role.UNIT, Role.VIEWER):

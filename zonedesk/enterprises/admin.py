@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from .models import CalendarDay
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    ordering = ["-date"]
