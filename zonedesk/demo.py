@@ -781,25 +781,23 @@ def build_demo(*, seed: int = 2026, projects_in_main_zone: int = 60) -> dict[str
             funding += _funding_for(p, rng)
         Milestone.objects.bulk_create(milestones)
         FundingSource.objects.bulk_create(funding)
+    # Each module adds its records on top of the register: a year of weekly reports first (the
+    # warnings read them), then the modules whose overdue items feed the meeting agenda, then the
+    # blockers and meetings themselves, then the investment leads.
+    from zonedesk.dispatch.demo import build_dispatch_demo  # noqa: PLC0415
+    from zonedesk.enterprises.demo import build_enterprises_demo  # noqa: PLC0415
+    from zonedesk.indicators.demo import build_indicators_demo  # noqa: PLC0415
+    from zonedesk.investment.demo import build_investment_demo  # noqa: PLC0415
+    from zonedesk.ledgers.demo import build_ledgers_demo  # noqa: PLC0415
+    from zonedesk.peers.demo import build_peers_demo  # noqa: PLC0415
     from zonedesk.reports.demo import build_reports_demo  # noqa: PLC0415
 
     build_reports_demo()
-    from zonedesk.peers.demo import build_peers_demo  # noqa: PLC0415
-
     build_peers_demo(users)
-    from zonedesk.indicators.demo import build_indicators_demo  # noqa: PLC0415
-    from zonedesk.ledgers.demo import build_ledgers_demo  # noqa: PLC0415
-
     build_indicators_demo(seed=seed)
     build_ledgers_demo(seed=seed)
-    from zonedesk.enterprises.demo import build_enterprises_demo  # noqa: PLC0415
-
     build_enterprises_demo(users, seed=seed)
-    from zonedesk.dispatch.demo import build_dispatch_demo  # noqa: PLC0415
-
     build_dispatch_demo(users)
-    from zonedesk.investment.demo import build_investment_demo  # noqa: PLC0415
-
     build_investment_demo(users, seed=seed)
     audit_record(
         actor=None, actor_name="系统", action=AuditEvent.Action.CREATE, note="载入演示数据"
