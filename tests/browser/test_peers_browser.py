@@ -67,7 +67,7 @@ def test_peer_report_to_comparison(page, world):
     form.locator("select[name=project]").select_option(label="YQ-001 智算中心项目")
     form.locator("select[name=field]").select_option(label="总投资（万元）")
     form.get_by_role("button", name="保存").click()
-    expect(page.locator(".messages")).to_contain_text("已向项目“智算中心项目”提出修改建议")
+    expect(page.locator(".messages")).to_contain_text("已向“智算中心项目”提出修改建议")
     screenshot(page, "peers-document")
 
     # Our own zone's figures, from a pasted briefing.
@@ -89,7 +89,7 @@ def test_peer_report_to_comparison(page, world):
     expect(row).to_contain_text("68000")
     row.get_by_role("button", name="采纳", exact=True).click()
     expect(page.locator(".messages")).to_contain_text(
-        "已采纳：项目“智算中心项目”的总投资（万元）已改为 68000"
+        "已采纳：“智算中心项目”的总投资（万元）已改为 68000"
     )
     world.project.refresh_from_db()
     assert world.project.total_investment == Decimal("68000")

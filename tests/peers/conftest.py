@@ -2,6 +2,8 @@ import io
 
 import pytest
 
+from tests.investment.conftest import inv  # noqa: F401  (the investment world, for leads)
+
 REPORT = (
     "长治高新区2025年工作报告\n"
     "2025年，长治高新区规上工业总产值完成312.5亿元，同比增长8.2%。新签约项目41个，总投资额97.63亿元。\n"

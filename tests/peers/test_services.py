@@ -329,3 +329,49 @@ def test_segments_cover_text_exactly(report_text):
 def test_docx_helper_roundtrip(world):
     text = services.text_of_upload("a.docx", docx_bytes("新签约项目41个。"))
     assert text.strip() == "新签约项目41个。"
+
+
+def test_suggestion_for_an_investment_lead_is_decided_by_its_team(inv, report_text):
+    from tests.investment.conftest import make_lead
+
+    world = inv
+    document = read(world, report_text)
+    lead = make_lead(world, "智算中心项目", "某算力科技有限公司", by=world.invest)
+    suggestion = services.suggestion_create(
+        document=document, char_start=83, by=world.econ, lead=lead, field="intended_investment"
+    )
+    land = services.suggestion_create(
+        document=document, char_start=93, by=world.econ, lead=lead, field="land_need_mu"
+    )
+    assert (suggestion.target, suggestion.proposed, land.proposed) == (
+        lead,
+        Decimal("68000.00"),
+        Decimal("120.00"),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.suggestion_create(
+            document=document, char_start=83, by=world.econ, lead=lead, field="total_investment"
+        )
+    assert exc.value.message_dict == {"field": ["该字段不能由文本数据建议修改。"]}
+    # 经济发展部's clerk is not on the lead's team: may suggest, may not decide.
+    with pytest.raises(PermissionDenied):
+        services.suggestion_accept(suggestion=suggestion, by=world.econ)
+    services.suggestion_accept(suggestion=suggestion, by=world.invest)
+    lead.refresh_from_db()
+    assert lead.intended_investment == Decimal("68000")
+    qs = selectors.suggestions_for(world.invest)
+    assert suggestion in qs
+
+
+def test_a_suggestion_names_exactly_one_record(inv, report_text):
+    from tests.investment.conftest import make_lead
+
+    world = inv
+    document = read(world, report_text)
+    lead = make_lead(world, "储能项目", "某储能有限公司", by=world.invest)
+    for target in ({}, {"project": world.project, "lead": lead}):
+        with pytest.raises(ValidationError) as exc:
+            services.suggestion_create(
+                document=document, char_start=83, by=world.econ, field="total_investment", **target
+            )
+        assert exc.value.message_dict == {"project": ["请选择一个重点项目或一个招商项目。"]}

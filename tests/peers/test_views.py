@@ -117,7 +117,7 @@ def test_suggest_from_page_then_unit_accepts(world, doc):
         {
             "char_start": 83,
             "action": "suggest",
-            "project": world.project.pk,
+            "project": f"p{world.project.pk}",
             "field": "total_investment",
         },
     )
@@ -217,3 +217,38 @@ def test_nav_shows_peers_by_role(world):
     assert "/peers/" in login(world.econ).get(reverse("projects:list")).content.decode()
     page = login(world.unit).get(reverse("projects:list")).content.decode()
     assert "/peers/suggestions/" in page and ">对标情报<" not in page
+
+
+def test_suggest_a_lead_figure_from_the_page(inv, doc):
+    from tests.investment.conftest import make_lead
+
+    lead = make_lead(inv, "算力中心招商项目", "某算力科技有限公司")
+    client = login(inv.econ)
+    url = reverse("peers:document", args=[doc.pk])
+    page = client.get(url).content.decode()
+    assert f'<option value="l{lead.pk}">{lead.code} 算力中心招商项目</option>' in page
+    wrong = client.post(
+        url,
+        {
+            "char_start": 83,
+            "action": "suggest",
+            "project": f"l{lead.pk}",
+            "field": "total_investment",
+        },
+    )
+    assert wrong.status_code == 400
+    assert "招商项目没有这个字段，请选择意向投资额或用地需求。" in wrong.content.decode()
+    response = client.post(
+        url,
+        {
+            "char_start": 83,
+            "action": "suggest",
+            "project": f"l{lead.pk}",
+            "field": "intended_investment",
+        },
+    )
+    assert response.status_code == 302
+    suggestion = SuggestedChange.objects.get()
+    assert suggestion.lead == lead and suggestion.project is None
+    listing = login(inv.invest).get(reverse("peers:suggestions")).content.decode()
+    assert "算力中心招商项目" in listing and 'value="accept"' in listing

@@ -81,13 +81,23 @@ class FactForm(forms.Form):
     )
     project = forms.ChoiceField(label="项目", required=False)
     field = forms.ChoiceField(
-        label="字段", required=False, choices=[("", "—")] + list(SuggestedChange.FIELDS.items())
+        label="字段",
+        required=False,
+        choices=[
+            ("", "—"),
+            ("重点项目", list(SuggestedChange.PROJECT_FIELDS.items())),
+            ("招商项目", list(SuggestedChange.LEAD_FIELDS.items())),
+        ],
     )
 
-    def __init__(self, *args, zone_choices, project_choices, **kwargs):
+    def __init__(self, *args, zone_choices, project_choices, lead_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].choices = zone_choices
-        self.fields["project"].choices = [("", "—")] + project_choices
+        # One list: key projects as "p<id>", investment leads as "l<id>".
+        choices = [("", "—"), ("重点项目", project_choices)]
+        if lead_choices:
+            choices.append(("招商项目", list(lead_choices)))
+        self.fields["project"].choices = choices
 
     def clean(self):
         data = super().clean()
@@ -100,10 +110,15 @@ class FactForm(forms.Form):
             if not data.get("year"):
                 self.add_error("year", "请填写年份。")
         elif action == "suggest":
-            if not data.get("project"):
+            target, field = data.get("project") or "", data.get("field")
+            if not target:
                 self.add_error("project", "请选择要建议修改的项目。")
-            if not data.get("field"):
+            if not field:
                 self.add_error("field", "请选择要修改的字段。")
+            elif target.startswith("p") and field not in SuggestedChange.PROJECT_FIELDS:
+                self.add_error("field", "重点项目没有这个字段，请选择总投资、年度计划投资或面积。")
+            elif target.startswith("l") and field not in SuggestedChange.LEAD_FIELDS:
+                self.add_error("field", "招商项目没有这个字段，请选择意向投资额或用地需求。")
         return data
 
     @property

@@ -138,24 +138,43 @@ class Figure(models.Model):
 
 
 class SuggestedChange(models.Model):
-    """建议修改: a figure read from a document that may correct a key project's field. The
-    project's owner accepts it (the project is updated through the register's own service, with
-    history) or rejects it; nothing is overwritten silently."""
+    """建议修改: a figure read from a document that may correct a field of a key project or of an
+    investment lead (招商项目). Whoever may edit the record accepts it (the record is updated
+    through its own module's service, with history and the optimistic lock) or rejects it with a
+    reason; nothing is overwritten silently."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待处理"
         ACCEPTED = "accepted", "已采纳"
         REJECTED = "rejected", "未采纳"
 
-    FIELDS = {
+    PROJECT_FIELDS = {
         "total_investment": "总投资（万元）",
         "annual_plan_investment": "年度计划投资（万元）",
         "land_area_mu": "用地面积（亩）",
         "floor_area_m2": "建筑面积（㎡）",
     }
+    LEAD_FIELDS = {
+        "intended_investment": "意向投资额（万元）",
+        "land_need_mu": "用地需求（亩）",
+    }
+    FIELDS = PROJECT_FIELDS | LEAD_FIELDS
 
     project = models.ForeignKey(
-        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="suggestions"
+        Project,
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+    )
+    lead = models.ForeignKey(
+        "investment.Lead",
+        verbose_name="招商项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
     )
     field = models.CharField("字段", max_length=40, choices=list(FIELDS.items()))
     proposed = models.DecimalField("建议值", **PROJECT_FIGURE)
@@ -192,6 +211,18 @@ class SuggestedChange(models.Model):
         verbose_name = "建议修改"
         verbose_name_plural = "建议修改"
         ordering = ["-suggested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, lead__isnull=True)
+                | models.Q(project__isnull=True, lead__isnull=False),
+                name="peers_suggestion_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.project.name}：{self.get_field_display()} → {self.proposed}"
+        return f"{self.target.name}：{self.get_field_display()} → {self.proposed}"
+
+    @property
+    def target(self):
+        """The record the suggestion is about: the key project or the lead."""
+        return self.project if self.project_id else self.lead

@@ -45,10 +45,11 @@ def figures_for(user) -> QuerySet[Figure]:
 
 
 def suggestions_for(user) -> QuerySet[SuggestedChange]:
-    """Suggestions on the projects a user may see (a unit: its own projects only)."""
-    return SuggestedChange.objects.filter(project__in=access.projects_for(user)).select_related(
-        "project", "document", "suggested_by", "decided_by"
-    )
+    """Suggestions on the projects a user may see (a unit: its own projects only) and on the
+    investment leads they may see."""
+    return SuggestedChange.objects.filter(
+        Q(project__in=access.projects_for(user)) | Q(lead__in=access.leads_for(user))
+    ).select_related("project", "lead", "document", "suggested_by", "decided_by")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from django.utils import timezone
 from zonedesk import access
 from zonedesk.accounts.audit import audit_record
 from zonedesk.accounts.models import AuditEvent
+from zonedesk.investment import services as investment_services
+from zonedesk.investment.models import Lead
 from zonedesk.lib.facts import DocumentError, Fact, extract, read_document
 from zonedesk.projects import services as project_services
 from zonedesk.projects.models import Project
@@ -212,13 +214,17 @@ def figure_withdraw(*, figure: Figure, by, request=None) -> Figure:
         return figure
 
 
-def proposed_value(field: str, fact: Fact) -> Decimal:
-    """The fact's value in the unit of a project field, or a Chinese refusal."""
-    label = SuggestedChange.FIELDS.get(field)
+MONEY_FIELDS = ("total_investment", "annual_plan_investment", "intended_investment")
+MU_FIELDS = ("land_area_mu", "land_need_mu")
+
+
+def proposed_value(field: str, fact: Fact, *, fields: dict[str, str] | None = None) -> Decimal:
+    """The fact's value in the unit of a project's (or lead's) field, or a Chinese refusal."""
+    label = (fields or SuggestedChange.PROJECT_FIELDS).get(field)
     if label is None:
         raise ValidationError({"field": "该字段不能由文本数据建议修改。"})
     value = Decimal(str(fact.value))
-    if field in ("total_investment", "annual_plan_investment"):
+    if field in MONEY_FIELDS:
         if fact.kind != "money" or fact.unit != "万元":
             raise ValidationError(
                 {"field": f"“{label}”需要人民币金额，所选数据“{fact.text}”不是。"}
@@ -226,32 +232,47 @@ def proposed_value(field: str, fact: Fact) -> Decimal:
         return value.quantize(Decimal("0.01"))
     if fact.kind != "area":
         raise ValidationError({"field": f"“{label}”需要面积，所选数据“{fact.text}”不是。"})
-    if field == "land_area_mu":
+    if field in MU_FIELDS:
         return (value / MU_M2).quantize(Decimal("0.01"))
     return value.quantize(Decimal("0.01"))
 
 
 def suggestion_create(
-    *, document: SourceDocument, char_start: int, by, project: Project, field: str, request=None
+    *,
+    document: SourceDocument,
+    char_start: int,
+    by,
+    field: str,
+    project: Project | None = None,
+    lead: Lead | None = None,
+    request=None,
 ) -> SuggestedChange:
-    """Suggest that a key project's figure be changed to what a document says (建议修改)."""
+    """Suggest that a key project's (or an investment lead's) figure be changed to what a
+    document says (建议修改)."""
     _writable(document, by, request)
-    if project.zone_id not in access.zone_ids_in_scope(by) or not access.can_read_project(
-        by, project
-    ):
-        raise access.deny(by, what="无权对该项目提出修改建议", target=project, request=request)
-    if project.archived_at is not None:
-        raise ValidationError({"project": f"项目“{project.name}”已归档，不能提出修改建议。"})
+    if (project is None) == (lead is None):
+        raise ValidationError({"project": "请选择一个重点项目或一个招商项目。"})
+    if project is not None:
+        if project.zone_id not in access.zone_ids_in_scope(by) or not access.can_read_project(
+            by, project
+        ):
+            raise access.deny(by, what="无权对该项目提出修改建议", target=project, request=request)
+        if project.archived_at is not None:
+            raise ValidationError({"project": f"项目“{project.name}”已归档，不能提出修改建议。"})
+        target, fields = project, SuggestedChange.PROJECT_FIELDS
+    else:
+        if not access.leads_for(by).filter(pk=lead.pk).exists():
+            raise access.deny(by, what="无权对该招商项目提出修改建议", target=lead, request=request)
+        target, fields = lead, SuggestedChange.LEAD_FIELDS
     fact = fact_at(document, char_start)
-    value = proposed_value(field, fact)
-    current = getattr(project, field)
+    value = proposed_value(field, fact, fields=fields)
+    current = getattr(target, field)
     if current is not None and Decimal(current) == value:
-        raise ValidationError(
-            {"field": f"项目“{project.name}”的{SuggestedChange.FIELDS[field]}已是 {value}。"}
-        )
+        raise ValidationError({"field": f"“{target.name}”的{fields[field]}已是 {value}。"})
     with transaction.atomic():
         suggestion = SuggestedChange.objects.create(
             project=project,
+            lead=lead,
             field=field,
             proposed=value,
             current_then=current,
@@ -265,13 +286,20 @@ def suggestion_create(
             actor=by,
             action=AuditEvent.Action.CREATE,
             target=suggestion,
-            root=project,
-            zone=project.zone,
-            note=f"建议将{SuggestedChange.FIELDS[field]}由 {current} 改为 {value}"
+            root=target,
+            zone=target.zone,
+            note=f"建议将{fields[field]}由 {current} 改为 {value}"
             f"（来源：{document.name}：“{fact.text}”）",
             request=request,
         )
         return suggestion
+
+
+def can_decide(user, suggestion: SuggestedChange) -> bool:
+    """Whoever may edit the record decides on a suggestion about it."""
+    if suggestion.project_id:
+        return access.can_edit_project(user, suggestion.project)
+    return access.can_edit_lead(user, suggestion.lead)
 
 
 def _pending(suggestion: SuggestedChange) -> SuggestedChange:
@@ -282,21 +310,23 @@ def _pending(suggestion: SuggestedChange) -> SuggestedChange:
 
 
 def suggestion_accept(*, suggestion: SuggestedChange, by, request=None) -> SuggestedChange:
-    """The owner accepts: the project changes through the register's own update (history,
+    """The owner accepts: the project (or lead) changes through its own module's update (history,
     optimistic lock, warnings), and the suggestion records who decided."""
-    project = suggestion.project
-    if not access.can_edit_project(by, project):
-        raise access.deny(by, what="无权处理该项目的修改建议", target=project, request=request)
+    target = suggestion.target
+    if not can_decide(by, suggestion):
+        raise access.deny(by, what="无权处理该修改建议", target=target, request=request)
     with transaction.atomic():
         current = _pending(suggestion)
-        fresh = Project.objects.get(pk=project.pk)
-        project_services.project_update(
-            project=fresh,
-            by=by,
-            data={current.field: current.proposed},
-            expected_version=fresh.version,
-            request=request,
-        )
+        fresh = type(target).objects.get(pk=target.pk)
+        data = {current.field: current.proposed}
+        if current.project_id:
+            project_services.project_update(
+                project=fresh, by=by, data=data, expected_version=fresh.version, request=request
+            )
+        else:
+            investment_services.lead_update(
+                lead=fresh, by=by, data=data, expected_version=fresh.version, request=request
+            )
         current.status = SuggestedChange.Status.ACCEPTED
         current.decided_by = by
         current.decided_at = timezone.now()
@@ -307,9 +337,9 @@ def suggestion_accept(*, suggestion: SuggestedChange, by, request=None) -> Sugge
 def suggestion_reject(
     *, suggestion: SuggestedChange, by, note: str = "", request=None
 ) -> SuggestedChange:
-    project = suggestion.project
-    if not access.can_edit_project(by, project):
-        raise access.deny(by, what="无权处理该项目的修改建议", target=project, request=request)
+    target = suggestion.target
+    if not can_decide(by, suggestion):
+        raise access.deny(by, what="无权处理该修改建议", target=target, request=request)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请写明不采纳的理由。"})
@@ -324,8 +354,8 @@ def suggestion_reject(
             actor=by,
             action=AuditEvent.Action.UPDATE,
             target=current,
-            root=project,
-            zone=project.zone,
+            root=target,
+            zone=target.zone,
             note=f"未采纳修改建议：{SuggestedChange.FIELDS[current.field]} → {current.proposed}；"
             f"理由：{note}",
             request=request,

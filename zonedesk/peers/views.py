@@ -66,7 +66,12 @@ def _fact_form_choices(request, document):
     projects = access.projects_for(request.user).filter(
         zone=document.zone, archived_at__isnull=True
     )
-    return zones, [(str(p.id), f"{p.code} {p.name}") for p in projects.order_by("code")]
+    leads = access.leads_for(request.user).filter(zone=document.zone, project__isnull=True)
+    return (
+        zones,
+        [(f"p{p.id}", f"{p.code} {p.name}") for p in projects.order_by("code")],
+        [(f"l{lead.id}", f"{lead.code} {lead.name}") for lead in leads.order_by("code")],
+    )
 
 
 YEAR = re.compile(r"(20\d\d)年")
@@ -91,7 +96,7 @@ def _zone_of(fact, zone_choices) -> str:
     return zone_choices[0][0]
 
 
-def _fact_rows(document, facts, zone_choices, project_choices, bound=None):
+def _fact_rows(document, facts, zone_choices, project_choices, lead_choices, bound=None):
     rows = []
     for i, fact in enumerate(facts):
         if bound is not None and bound.data.get("char_start") == str(fact.char_start):
@@ -100,6 +105,7 @@ def _fact_rows(document, facts, zone_choices, project_choices, bound=None):
             form = FactForm(
                 zone_choices=zone_choices,
                 project_choices=project_choices,
+                lead_choices=lead_choices,
                 initial={
                     "char_start": fact.char_start,
                     "action": "value",
@@ -117,7 +123,7 @@ def _fact_rows(document, facts, zone_choices, project_choices, bound=None):
 def document_detail(request, pk: int):
     document = selectors.get_document_for_user(request.user, pk, request=request)
     facts = services.facts_of(document)
-    zone_choices, project_choices = _fact_form_choices(request, document)
+    zone_choices, project_choices, lead_choices = _fact_form_choices(request, document)
     can_write = access.can_write_peers(request.user, document.zone)
     bound = None
     if request.method == "POST":
@@ -129,6 +135,7 @@ def document_detail(request, pk: int):
             request.POST,
             zone_choices=zone_choices,
             project_choices=project_choices,
+            lead_choices=lead_choices,
             auto_id=f"f{request.POST.get('char_start', '')}_%s",
         )
         if bound.is_valid():
@@ -141,10 +148,10 @@ def document_detail(request, pk: int):
         "document": document,
         "facts": facts,
         "segments": selectors.segments(document.text, facts),
-        "rows": _fact_rows(document, facts, zone_choices, project_choices, bound),
+        "rows": _fact_rows(document, facts, zone_choices, project_choices, lead_choices, bound),
         "can_write": can_write,
         "figures": figures,
-        "suggestions": document.suggestions.select_related("project"),
+        "suggestions": document.suggestions.select_related("project", "lead"),
     }
     status = 400 if bound is not None and bound.errors else 200
     return render(request, "peers/document.html", context, status=status)
@@ -154,18 +161,26 @@ def _save_fact(request, document, form) -> str | None:
     data = form.cleaned_data
     try:
         if data["action"] == "suggest":
-            project = access.get_project_for_user(
-                request.user, int(data["project"]), request=request
-            )
+            key = data["project"]
+            target = {"project": None, "lead": None}
+            if key.startswith("l"):
+                target["lead"] = access.get_lead_for_user(
+                    request.user, int(key[1:]), request=request
+                )
+            else:
+                target["project"] = access.get_project_for_user(
+                    request.user, int(key[1:]), request=request
+                )
             suggestion = services.suggestion_create(
                 document=document,
                 char_start=data["char_start"],
                 by=request.user,
-                project=project,
                 field=data["field"],
                 request=request,
+                **target,
             )
-            return f"已向项目“{project.name}”提出修改建议，待项目负责人处理。（{suggestion.fact_text}）"
+            name = suggestion.target.name
+            return f"已向“{name}”提出修改建议，待负责人处理。（{suggestion.fact_text}）"
         key = data["zone"]
         peer = None
         if key.startswith("p"):
@@ -294,7 +309,7 @@ def suggestion_list(request):
     if status in SuggestedChange.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    editable = {s.pk for s in page.object_list if access.can_edit_project(request.user, s.project)}
+    editable = {s.pk for s in page.object_list if services.can_decide(request.user, s)}
     context = {
         "page": page,
         "status": status,
@@ -314,7 +329,7 @@ def suggestion_decide(request, pk: int):
             services.suggestion_accept(suggestion=suggestion, by=request.user, request=request)
             messages.success(
                 request,
-                f"已采纳：项目“{suggestion.project.name}”的{suggestion.get_field_display()}已改为 "
+                f"已采纳：“{suggestion.target.name}”的{suggestion.get_field_display()}已改为 "
                 f"{suggestion.proposed.normalize():f}。",
             )
         else:
@@ -324,7 +339,7 @@ def suggestion_decide(request, pk: int):
                 note=request.POST.get("note", ""),
                 request=request,
             )
-            messages.success(request, f"已不采纳对项目“{suggestion.project.name}”的修改建议。")
+            messages.success(request, f"已不采纳对“{suggestion.target.name}”的修改建议。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("peers:suggestions")
