@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
@@ -754,6 +755,12 @@ def expected_projects(period: ReportingPeriod):
     )
 
 
+def reminder_interval_minutes() -> int:
+    """一键催报 reaches a unit at most once in this many minutes a period (so five clicks are one
+    e-mail, not five); the `DISPATCH_REMINDER_INTERVAL_MINUTES` setting overrides."""
+    return int(getattr(settings, "DISPATCH_REMINDER_INTERVAL_MINUTES", 60))
+
+
 def reminder_send(
     *, period: ReportingPeriod, organisation: Organisation, by: User, request=None
 ) -> Reminder:
@@ -781,6 +788,18 @@ def reminder_send(
     if not pending:
         raise ValidationError(
             f"{organisation.name}在{period.label}没有待报送或被退回的项目，无需提醒。"
+        )
+    last = (
+        Reminder.objects.filter(period=period, organisation=organisation)
+        .order_by("-sent_at")
+        .first()
+    )
+    interval = dt.timedelta(minutes=reminder_interval_minutes())
+    if last is not None and timezone.now() - last.sent_at < interval:
+        again = timezone.localtime(last.sent_at + interval)
+        raise ValidationError(
+            f"已于{timezone.localtime(last.sent_at):%H:%M}提醒过{organisation.name}"
+            f"（{last.sent_by.name if last.sent_by else '系统'}），请于{again:%H:%M}后再催报。"
         )
     names = "、".join(f"“{p.name}”" for p in pending)
     if closed:
@@ -2008,3 +2027,33 @@ def deadline_reminders_send(
         reminders, ["emailed_to", "webhook_status", "webhook_error"]
     )
     return reminders
+
+
+# --- photos ---------------------------------------------------------------------------------------
+
+
+def photo_remove(*, photo: ReportPhoto, by: User, now: dt.datetime | None = None, request=None):
+    """Remove a photo from a report the unit may still change (a draft before the deadline, or a
+    returned report). The file goes; the removal is recorded in the report's history."""
+    report = photo.report
+    now = now or timezone.now()
+    closed = now >= report.period.deadline
+    if report.status == Status.RETURNED or (report.status == Status.DRAFT and not closed):
+        with transaction.atomic():
+            name, storage, stored = photo.original_name, photo.file.storage, photo.file.name
+            photo.delete()
+            # The file goes only once the row is gone for good.
+            transaction.on_commit(lambda: storage.delete(stored))
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.UPDATE,
+                target=report,
+                root=report.project,
+                note=f"删除现场照片“{name}”",
+                request=request,
+            )
+        return
+    raise ValidationError(
+        f"{report.project.name}的本期进度{report.get_status_display()}，照片不能删除；"
+        "如需更正，请责任部门退回。"
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", views.report_approve, name="approve"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/<int:pk>/remove/", views.photo_remove, name="photo_remove"),
     path("periods/<int:period_pk>/remind/<int:org_pk>/", views.remind, name="remind"),
     path("warnings/", views.warning_list, name="warnings"),
     path("export/board/", exports.board_export, name="board_export"),

@@ -214,6 +214,24 @@ def photo(request, pk: int):
 
 
 @require_POST
+def photo_remove(request, pk: int):
+    """删除照片: the filling unit removes a photo while it may still change the report."""
+    item = access.get_photo_for_user(request.user, pk, request=request)
+    report = item.report
+    if not access.can_fill_report(request.user, report.project):
+        raise access.deny(
+            request.user, what="只有项目实施单位可以删除照片", target=report, request=request
+        )
+    try:
+        services.photo_remove(photo=item, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除照片“{item.original_name}”。")
+    return redirect(f"{reverse('dispatch:fill')}?period={report.period_id}")
+
+
+@require_POST
 def remind(request, period_pk: int, org_pk: int):
     """一键催报: an in-app reminder and an e-mail to the unit's users."""
     period = access.get_period_for_user(request.user, period_pk, request=request)
