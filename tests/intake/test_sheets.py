@@ -180,3 +180,23 @@ def test_what_we_export_we_read_back_exactly(rows):
     assert [(g[0], g[1]) for g in got] == [
         (e[0], e[1] if e[1] is not None else None) for e in expected
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(min_value=0, max_value=1e13, allow_nan=False),
+        st.integers(min_value=0, max_value=10**13),
+        st.decimals(min_value=0, max_value=10**9, places=4).map(float),
+    ),
+    unit=st.sampled_from([None, "元", "千元", "万元", "百万元", "亿元"]),
+)
+def test_the_fast_path_for_numeric_money_cells_agrees_with_parse_money(value, unit):
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    from zonedesk.intake.reader import Column, cell_reader
+    from zonedesk.lib.values import parse_money
+
+    read = cell_reader(Column("m", "金额", "money", unit="万元"), unit)
+    slow = parse_money(value, unit=unit or "万元", max_places=None)
+    assert read(value) == slow.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)

@@ -32,7 +32,7 @@ MAX_WIDTH = 60
 @dataclass(frozen=True)
 class ExportColumn:
     label: str
-    kind: str = "text"  # text, money, decimal, int, date, bool
+    kind: str = "text"  # text, money, decimal, int, date, datetime, bool
     width: int | None = None
 
 
@@ -46,6 +46,8 @@ def _cell_width(value: object, kind: str) -> int:
         return 0
     if kind == "money" and isinstance(value, int | float | Decimal):
         return len(f"{value:,.2f}")
+    if isinstance(value, dt.datetime) and kind == "datetime":
+        return 16
     if isinstance(value, dt.date):
         return 10
     if isinstance(value, bool):
@@ -87,6 +89,7 @@ def write_xlsx(
         "decimal": book.add_format({"border": 1, "num_format": "#,##0.00"}),
         "int": book.add_format({"border": 1, "num_format": "0"}),
         "date": book.add_format({"border": 1, "num_format": "yyyy-mm-dd"}),
+        "datetime": book.add_format({"border": 1, "num_format": "yyyy-mm-dd hh:mm"}),
         "bool": book.add_format({"border": 1, "align": "center"}),
     }
     sheet.write_string(0, 0, title, title_fmt)
@@ -127,7 +130,7 @@ def _write(sheet, row: int, col: int, value: object, kind: str, formats) -> None
             row,
             col,
             timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value,
-            formats["date"],
+            formats["datetime" if kind == "datetime" else "date"],
         )
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, value, formats["date"])

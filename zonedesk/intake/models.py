@@ -38,6 +38,12 @@ class ImportBatch(models.Model):
     problems = models.JSONField("问题清单", default=list, blank=True)
     notes = models.JSONField("说明", default=list, blank=True)
     ignored_columns = models.JSONField("忽略的列", default=list, blank=True)
+    # The preview's plan (zlib-compressed JSON, for sheets that store one) and the digest of
+    # the zone's data it was made against: an unchanged digest at commit means the plan holds.
+    plan = models.BinaryField("预览方案", null=True, blank=True, editable=False)
+    fingerprint = models.CharField("数据指纹", max_length=64, blank=True)
+    # The plan relied on a deadline not having passed (a unit's report for an open period).
+    plan_valid_until = models.DateTimeField("方案有效期至", null=True, blank=True)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
     undone_by = models.ForeignKey(

@@ -26,6 +26,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -234,11 +235,12 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
 # --- the result --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # the sheet's row number (1-based), as people see it in Excel
     values: dict[str, object]  # column key → parsed value (None for an empty cell)
-    raw: dict[str, str]  # column key → the cell as shown, for messages
+    # Column key → the cell as read (not copied to text: `cell_text` shows it in a message).
+    raw: dict[str, object]
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -544,6 +546,9 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+cell_text = _cell_text  # a cell as people see it, for messages
+
+
 def _merged_fill(
     rows: list[list[object]], merged, top: int, bottom: int
 ) -> dict[tuple[int, int], object]:
@@ -718,20 +723,31 @@ def _build_table(
     result: list[Row] = []
     mapping = sorted(header.mapping.items())
     skipped_totals = []
+    gaps = grid.formula_gaps
+    span = max(width, 1)
     for index in range(header.row + 1, len(rows)):
         cells = rows[index]
-        texts = [_cell_text(v) for v in cells[: max(width, 1)]]
-        filled = [t for t in texts if t]
-        if not filled and not any((index, c) in down for c, _ in mapping):
+        # Only text cells can be a note, a total, an example or a section title; numbers and
+        # dates are not turned into text for that (most cells of a big sheet are numbers).
+        filled: list[object] = []
+        for value in cells[:span]:
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if not value:
+                    continue
+            filled.append(value)
+        if not filled and not (down and any((index, c) in down for c, _ in mapping)):
             continue
-        first = filled[0] if filled else ""
-        if _STOP.match(first):
+        first = _cell_text(filled[0]) if filled else ""
+        if first and _STOP.match(first):
             notes.append(f"第{index + 1}行起为填报说明，已跳过。")
             break
-        if _TOTAL.match(first.replace(" ", "")):
+        if first and _TOTAL.match(first.replace(" ", "")):
             skipped_totals.append(index + 1)
             continue
-        if any(_EXAMPLE.match(t) for t in filled):
+        if any(isinstance(t, str) and _EXAMPLE.match(t) for t in filled):
             notes.append(f"第{index + 1}行为模板示例行，已跳过。")
             continue
         if index in sections or (len(filled) == 1 and _SECTION.match(first) and len(mapping) > 2):
@@ -742,11 +758,10 @@ def _build_table(
         row = Row(index + 1, {}, {})
         for col, (key, written, _unit) in mapping:
             value = cells[col] if col < len(cells) else ""
-            if (index, col) in down and (value == "" or value is None):
+            if down and (index, col) in down and (value == "" or value is None):
                 value = down[(index, col)]
-            shown = _cell_text(value)
-            row.raw[key] = shown
-            if (index, col) in grid.formula_gaps:
+            row.raw[key] = value
+            if gaps and (index, col) in gaps:
                 row.problems.append(
                     Problem(
                         index + 1,
@@ -767,7 +782,7 @@ def _build_table(
                 row.values[key] = reader(value)
             except (ValueParseError, UsccError) as exc:
                 row.values[key] = None
-                row.problems.append(Problem(index + 1, written, shown, exc.message))
+                row.problems.append(Problem(index + 1, written, _cell_text(value), exc.message))
         result.append(row)
     if skipped_totals:
         notes.append(f"第{'、'.join(map(str, skipped_totals))}行为合计行，已跳过。")
@@ -782,6 +797,7 @@ def _build_table(
 # --- cells -------------------------------------------------------------------------------------------
 
 TWO_PLACES = Decimal("0.01")
+EXCEL_DIGITS = 15  # significant digits Excel keeps; more is float noise (see lib.values)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
 
@@ -802,7 +818,20 @@ def cell_reader(column: Column, unit: str | None) -> Callable[[object], object]:
         if header_unit.replace(" ", "") not in MONEY_UNITS:
             raise ValueParseError(f"“{column.label}”是金额列，表头单位“{unit}”不是金额单位。")
 
+        shift = MONEY_UNITS.get(header_unit.replace(" ", ""))
+        shift = None if shift is None else shift - 4  # powers of ten from the header unit to 万元
+
         def parse(value: object) -> object:
+            # Most cells of a big sheet are plain non-negative numbers: read them directly
+            # (what parse_money does for them, minus its text handling), else parse_money.
+            kind_of = type(value)
+            if shift is not None and (kind_of is float or kind_of is int) and value >= 0:
+                if kind_of is int or math.isfinite(value):
+                    number = Decimal(repr(value)) if kind_of is float else Decimal(value)
+                    if len(number.as_tuple().digits) <= EXCEL_DIGITS:
+                        if shift:
+                            number = number.scaleb(shift)
+                        return number.quantize(TWO_PLACES, rounding=ROUND_HALF_EVEN)
             amount = parse_money(value, unit=header_unit, max_places=None)
             return None if amount is None else amount.quantize(TWO_PLACES, rounding=ROUND_HALF_EVEN)
 

@@ -16,7 +16,7 @@ def batches_for(user: User) -> QuerySet[ImportBatch]:
     qs = (
         ImportBatch.objects.filter(zone_id__in=access.zone_ids_in_scope(user))
         .select_related("created_by", "undone_by")
-        .defer("content")
+        .defer("content", "plan")
     )
     if user.role != Role.LEADER:
         qs = qs.filter(created_by=user)
@@ -34,7 +34,7 @@ def get_batch_for_user(user: User, pk: int, *, action: str = "read", request=Non
     (the uploader only) or undo (the uploader or the zone's 主要领导)."""
     batch = (
         ImportBatch.objects.select_related("zone", "created_by", "undone_by")
-        .defer("content")
+        .defer("content", "plan")
         .filter(pk=pk)
         .first()
     )

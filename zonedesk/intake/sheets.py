@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from zonedesk import access
 from zonedesk.accounts.audit import audit_record
@@ -32,10 +33,11 @@ from zonedesk.projects.models import (
     Stage,
     Transformation,
 )
-from zonedesk.projects.services import display_value, validate_project
+from zonedesk.projects.services import ProjectChecks, display_value, validate_project
 from zonedesk.zones.models import Department, Organisation, Zone
 
-from .reader import Column, Problem, Row, choice_lookup, normalize_name
+from .bulk import audit_bulk, audit_event
+from .reader import Column, Problem, Row, cell_text, choice_lookup, normalize_name
 
 
 class RowError(Exception):
@@ -59,7 +61,7 @@ class Context:
 
     def problem(self, row: Row, key: str, reason: str, *, label: str = "") -> Problem:
         return Problem(
-            row.number, self.headers.get(key, label or key), row.raw.get(key, ""), reason
+            row.number, self.headers.get(key, label or key), cell_text(row.raw.get(key)), reason
         )
 
 
@@ -109,6 +111,7 @@ BLANK_MESSAGES = {
     "该字段不能为空。",
     "This field cannot be blank.",
     "This field cannot be null.",
+    "这个值不能为 null。",
 }
 
 
@@ -171,11 +174,28 @@ class SheetSpec:
         """Write the planned rows; return unsaved ImportChange rows."""
         raise NotImplementedError
 
+    def finish(self, ctx: Context) -> None:
+        """Called once after every `save` of a commit (a commit may save in chunks): work
+        that should run once for the whole file, such as recomputing warnings."""
+
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
         """Records changed by somebody after the import, which an undo would overwrite."""
         raise NotImplementedError
 
     def undo(self, ctx: Context, changes: list[Any]) -> None:
+        raise NotImplementedError
+
+    # A spec that can write its preview's plan down (`plan_dump`) and read it back at commit
+    # (`plan_load`) lets the commit skip reading and checking the file again when the database
+    # has not changed since the preview (see services.import_commit).
+    stores_plan: ClassVar[bool] = False
+
+    def plan_dump(self, plans: list[RowPlan]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def plan_load(self, ctx: Context, items: list[dict[str, Any]]) -> list[RowPlan] | None:
+        """The plans written by `plan_dump`, with the records to update locked; None when a
+        record moved on (the caller then plans again)."""
         raise NotImplementedError
 
 
@@ -476,6 +496,8 @@ class ProjectSheet(SheetSpec):
                 ctx.user.supervised_departments.values_list("id", flat=True)
             )
         ctx.lookups["next_code"] = None
+        # Everything validate_project would query per row, fetched once.
+        ctx.lookups["checks"] = ProjectChecks.for_zone(zone.pk)
 
     def key(self, ctx: Context, row: Row) -> tuple:
         code = row.values.get("code")
@@ -665,7 +687,7 @@ class ProjectSheet(SheetSpec):
         if not instance.code:
             instance.code = self._next_code(ctx)
         try:
-            validate_project(instance)
+            validate_project(instance, checked=ctx.lookups["checks"])
         except ValidationError as exc:
             raise RowError(errors_to_problems(ctx, row, exc, _labels(Project), {})) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
@@ -696,22 +718,30 @@ class ProjectSheet(SheetSpec):
         return current
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:
+        """Bulk insert the new projects, bulk update the changed ones (only the changed
+        columns, version bumped), one audit row per project written in batches, and the
+        warnings of every touched project recomputed once at the end."""
         from .models import ImportChange
 
         batch = ctx.batch
         note = f"Excel导入（批次#{batch.pk}，{batch.file_name}"
+        now = timezone.now()
         changes: list[ImportChange] = []
+        events = []
         creates = [p for p in plans if p.action == "create"]
-        for chunk in _chunks(creates, 1000):
-            Project.objects.bulk_create([p.instance for p in chunk])
+        Project.objects.bulk_create([p.instance for p in creates], batch_size=1000)
         for plan in creates:
             project = plan.instance
-            audit_record(
-                actor=ctx.user,
-                action=AuditEvent.Action.CREATE,
-                target=project,
-                version=project.version,
-                note=f"{note}第{plan.row.number}行）新建项目，总投资{project.total_investment:,.2f}万元",
+            events.append(
+                audit_event(
+                    actor=ctx.user,
+                    action=AuditEvent.Action.CREATE,
+                    target=project,
+                    zone=ctx.zone,
+                    version=project.version,
+                    note=f"{note}第{plan.row.number}行）新建项目，总投资{project.total_investment:,.2f}万元",
+                    at=now,
+                )
             )
             changes.append(
                 ImportChange(
@@ -724,19 +754,24 @@ class ProjectSheet(SheetSpec):
                     version_after=project.version,
                 )
             )
-        for plan in plans:
-            if plan.action != "update":
-                continue
+        updates = [p for p in plans if p.action == "update"]
+        columns = {"version", "updated_at"}
+        for plan in updates:
             project = plan.instance
             project.version = plan.existing.version + 1
-            project.save()
-            audit_record(
-                actor=ctx.user,
-                action=AuditEvent.Action.UPDATE,
-                target=project,
-                changes=plan.changes,
-                version=project.version,
-                note=f"{note}第{plan.row.number}行）",
+            project.updated_at = now
+            columns.update(plan.after)
+            events.append(
+                audit_event(
+                    actor=ctx.user,
+                    action=AuditEvent.Action.UPDATE,
+                    target=project,
+                    zone=ctx.zone,
+                    changes=plan.changes,
+                    version=project.version,
+                    note=f"{note}第{plan.row.number}行）",
+                    at=now,
+                )
             )
             changes.append(
                 ImportChange(
@@ -751,7 +786,80 @@ class ProjectSheet(SheetSpec):
                     version_after=project.version,
                 )
             )
+        if updates:
+            Project.objects.bulk_update(
+                [p.instance for p in updates], sorted(columns), batch_size=500
+            )
+        audit_bulk(events)
+        ctx.lookups.setdefault("touched", set()).update(p.instance.pk for p in creates + updates)
         return changes
+
+    def finish(self, ctx: Context) -> None:
+        """The lag warnings of every project the file created or changed, once."""
+        from zonedesk.dispatch.services import warnings_recompute
+
+        warnings_recompute(ctx.lookups.get("touched", ()), by=ctx.user, trigger="Excel导入")
+
+    stores_plan = True
+
+    def plan_dump(self, plans: list[RowPlan]) -> list[dict[str, Any]]:
+        items = []
+        for plan in plans:
+            if plan.action == "create":
+                names = set(plan.data) | {"code"}
+                items.append(
+                    {
+                        "r": plan.row.number,
+                        "a": "create",
+                        "f": {n: stored_value(plan.instance, n) for n in sorted(names)},
+                    }
+                )
+            elif plan.action == "update":
+                items.append(
+                    {
+                        "r": plan.row.number,
+                        "a": "update",
+                        "pk": plan.existing.pk,
+                        "v": plan.existing.version,
+                        "c": plan.changes,
+                        "b": plan.before,
+                        "f": plan.after,
+                    }
+                )
+        return items
+
+    def plan_load(self, ctx: Context, items: list[dict[str, Any]]) -> list[RowPlan] | None:
+        ids = [item["pk"] for item in items if item["a"] == "update"]
+        current: dict[int, Project] = {}
+        for chunk in _chunks(ids, 500):
+            current.update(
+                Project.objects.select_for_update(of=("self",)).filter(zone=ctx.zone).in_bulk(chunk)
+            )
+        plans = []
+        for item in items:
+            row = Row(item["r"], {}, {})
+            if item["a"] == "create":
+                instance = Project(zone=ctx.zone, stage=Stage.CONCEIVED)
+                _restore(instance, item["f"])
+                plans.append(RowPlan(row, "create", instance))
+                continue
+            existing = current.get(item["pk"])
+            if existing is None or existing.version != item["v"]:
+                return None
+            instance = _copy(existing)
+            _restore(instance, item["f"])
+            plans.append(
+                RowPlan(
+                    row,
+                    "update",
+                    instance,
+                    existing,
+                    changes=item["c"],
+                    before=item["b"],
+                    after=item["f"],
+                )
+            )
+        return plans
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
         ids = [c.object_id for c in changes]
@@ -826,6 +934,14 @@ class ProjectSheet(SheetSpec):
 
 def _can_edit(ctx: Context, project: Project) -> bool:
     return access.can_edit_project(ctx.user, project)
+
+
+def _restore(instance: models.Model, values: dict[str, Any]) -> None:
+    """Set stored (JSON) field values back on an instance, relations by id."""
+    model = type(instance)
+    for name, value in values.items():
+        setattr(instance, model._meta.get_field(name).attname, restore_value(model, name, value))
+        instance._state.fields_cache.pop(name, None)
 
 
 def _value_id(value: Any) -> Any:

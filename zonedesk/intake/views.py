@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zonedesk import access
 
 from . import services
-from .export import template_xlsx, xlsx_response
+from .export import ExportColumn, export_xlsx, template_xlsx, xlsx_response
 from .forms import UploadForm
 from .selectors import batches_for, can_undo, get_batch_for_user
 from .sheets import REGISTRY, get_spec, specs_for
@@ -113,7 +113,7 @@ def batch_undo(request, pk: int):
         return redirect("intake:batch", pk=pk)
     messages.success(
         request,
-        "已撤销本次导入：更新过的记录已恢复原值，新增的项目已归档，新增的节点和单位已删除。",
+        "已撤销本次导入：更新过的记录已恢复原值，新增的项目已归档，新增的节点、单位和进度填报已删除。",
     )
     return redirect("intake:batch", pk=pk)
 
@@ -124,3 +124,55 @@ def batch_list(request):
     page = Paginator(batches_for(request.user), 30).get_page(request.GET.get("page"))
     titles = {kind: spec.title for kind, spec in REGISTRY.items()}
     return render(request, "intake/log.html", {"page": page, "titles": titles, "query": ""})
+
+
+LOG_COLUMNS = [
+    ExportColumn("批次"),
+    ExportColumn("表格类型"),
+    ExportColumn("文件名"),
+    ExportColumn("SHA-256", width=20),
+    ExportColumn("工作表"),
+    ExportColumn("导入人"),
+    ExportColumn("上传时间", "datetime"),
+    ExportColumn("状态"),
+    ExportColumn("数据行数", "int"),
+    ExportColumn("新增", "int"),
+    ExportColumn("更新", "int"),
+    ExportColumn("未变化", "int"),
+    ExportColumn("问题", "int"),
+    ExportColumn("导入时间", "datetime"),
+    ExportColumn("撤销人"),
+    ExportColumn("撤销时间", "datetime"),
+]
+
+
+@require_http_methods(["GET"])
+def batch_list_export(request):
+    """导入记录 as .xlsx: the batches this user sees on the import log."""
+    _specs_or_deny(request)
+    titles = {kind: spec.title for kind, spec in REGISTRY.items()}
+    batches = list(batches_for(request.user))
+    rows = [
+        [
+            f"#{b.pk}",
+            titles.get(b.kind, b.kind),
+            b.file_name,
+            b.sha256,
+            b.sheet,
+            b.created_by.name,
+            b.created_at,
+            b.get_status_display(),
+            b.rows,
+            b.created_count,
+            b.updated_count,
+            b.unchanged_count,
+            b.error_count,
+            b.committed_at,
+            b.undone_by.name if b.undone_by_id else "",
+            b.undone_at,
+        ]
+        for b in batches
+    ]
+    return export_xlsx(
+        request, columns=LOG_COLUMNS, rows=rows, title="导入记录", count=len(batches)
+    )

@@ -5,6 +5,7 @@ new value in the audit log with the acting user."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -114,15 +115,55 @@ def _events_since(instance: models.Model, version: int) -> list[AuditEvent]:
 # --- validation -------------------------------------------------------------------------------
 
 
-def validate_project(project: Project) -> None:
-    """All the register's rules at once, every message in Chinese naming the field."""
+@dataclass
+class ProjectChecks:
+    """What `validate_project` would otherwise look up for each project, fetched once by a bulk
+    caller (Excel导入): the zone's codes in use, and the answers of the code-table checks.
+    With it the validator issues no query; the caller vouches that the relations it set
+    (zone, department, park, units, lead) are real rows — it resolved them from the zone's own
+    lists — and the validator still checks that they belong to the project's zone."""
+
+    codes_in_use: dict[str, int]  # project code → pk, every project of the zone
+    industry: dict[str, Any] = field(default_factory=dict)  # code → CodeCheck, filled lazily
+    region: dict[str, Any] = field(default_factory=dict)
+
+    RELATIONS = ("zone", "department", "park", "owner", "implementing_unit", "lead_official")
+
+    @classmethod
+    def for_zone(cls, zone_id: int) -> ProjectChecks:
+        return cls(dict(Project.objects.filter(zone_id=zone_id).values_list("code", "pk")))
+
+    def industry_code(self, code: str):
+        if code not in self.industry:
+            self.industry[code] = check_industry_code(code)
+        return self.industry[code]
+
+    def region_code(self, code: str):
+        if code not in self.region:
+            self.region[code] = check_region_code(code)
+        return self.region[code]
+
+
+def validate_project(project: Project, *, checked: ProjectChecks | None = None) -> None:
+    """All the register's rules at once, every message in Chinese naming the field. Bulk
+    callers pass `checked` (see ProjectChecks) to validate thousands of rows without a query
+    each; the rules and messages are the same."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     try:
-        project.full_clean(validate_constraints=False)
+        if checked is None:
+            project.full_clean(validate_constraints=False)
+        else:
+            # Relations that are set were resolved from the zone's lists: skip the query that
+            # checks each exists. Empty ones are still checked (a required one is reported).
+            project.full_clean(
+                exclude=[n for n in ProjectChecks.RELATIONS if getattr(project, f"{n}_id")],
+                validate_unique=False,
+                validate_constraints=False,
+            )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for message in messages:
@@ -151,11 +192,19 @@ def validate_project(project: Project) -> None:
         add("annual_plan_investment", "年度计划投资不能大于总投资。")
 
     if project.industry_code:
-        check = check_industry_code(project.industry_code)
+        check = (
+            check_industry_code(project.industry_code)
+            if checked is None
+            else checked.industry_code(project.industry_code)
+        )
         if not check.ok:
             add("industry_code", check.message)
     if project.location_code:
-        check = check_region_code(project.location_code)
+        check = (
+            check_region_code(project.location_code)
+            if checked is None
+            else checked.region_code(project.location_code)
+        )
         if not check.ok:
             add("location_code", check.message)
 
@@ -175,8 +224,16 @@ def validate_project(project: Project) -> None:
         add("lead_official", "包保领导须为本开发区的主要领导或分管领导。")
 
     if project.code and project.zone_id:
-        clash = Project.objects.filter(zone_id=zone_id, code=project.code).exclude(pk=project.pk)
-        if clash.exists():
+        if checked is None:
+            clash = (
+                Project.objects.filter(zone_id=zone_id, code=project.code)
+                .exclude(pk=project.pk)
+                .exists()
+            )
+        else:
+            holder = checked.codes_in_use.get(project.code)
+            clash = holder is not None and holder != project.pk
+        if clash:
             add("code", f"项目代码 {project.code} 已被本开发区其他项目使用。")
 
     if errors:
