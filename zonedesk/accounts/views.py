@@ -18,6 +18,7 @@ from zonedesk import access
 
 from .audit import audit_record
 from .models import ApiToken, AuditEvent, Role
+from .selectors import audit_events_for
 
 
 class LoginForm(AuthenticationForm):
@@ -101,23 +102,9 @@ def audit_log(request):
     user = request.user
     if user.role != Role.AUDITOR and not user.is_superuser:
         raise access.deny(user, what="只有审计员可以查看审计日志", request=request)
-    qs = AuditEvent.objects.select_related("zone")
-    if not user.is_superuser:
-        qs = qs.filter(zone_id__in=access.zone_ids_in_scope(user)) | qs.filter(zone__isnull=True)
     form = AuditFilterForm(request.GET)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            qs = qs.filter(action=data["action"])
-        if data["q"]:
-            qs = qs.filter(actor_name__icontains=data["q"]) | qs.filter(
-                object_label__icontains=data["q"]
-            )
-        if data["start"]:
-            qs = qs.filter(at__date__gte=data["start"])
-        if data["end"]:
-            qs = qs.filter(at__date__lte=data["end"])
-    page = Paginator(qs.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    qs = audit_events_for(user, form)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

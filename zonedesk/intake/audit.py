@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.views.decorators.http import require_http_methods
 
 from zonedesk import access
-from zonedesk.accounts.models import AuditEvent, Role
+from zonedesk.accounts.models import Role
+from zonedesk.accounts.selectors import audit_events_for
 from zonedesk.accounts.views import AuditFilterForm
 
 from .export import ExportColumn, export_xlsx, filters_text
@@ -27,26 +28,6 @@ AUDIT_COLUMNS = [
     ExportColumn("IP"),
 ]
 MAX_ROWS = 200_000
-
-
-def audit_events_for(user, form: AuditFilterForm):
-    """The events the audit page lists for this user and these filters, newest first."""
-    qs = AuditEvent.objects.select_related("zone")
-    if not user.is_superuser:
-        qs = qs.filter(zone_id__in=access.zone_ids_in_scope(user)) | qs.filter(zone__isnull=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            qs = qs.filter(action=data["action"])
-        if data["q"]:
-            qs = qs.filter(actor_name__icontains=data["q"]) | qs.filter(
-                object_label__icontains=data["q"]
-            )
-        if data["start"]:
-            qs = qs.filter(at__date__gte=data["start"])
-        if data["end"]:
-            qs = qs.filter(at__date__lte=data["end"])
-    return qs.order_by("-at", "-id")
 
 
 @require_http_methods(["GET"])
