@@ -390,3 +390,33 @@ def test_a_converted_lead_whose_committed_start_passed_turns_its_project_amber(i
     assert reasons["commitment_missed"] == "签约承诺2026年2月1日开工，至今未开工。"
     assert warning.colour in ("amber", "red")
     assert WarningChange.objects.filter(project=project).exists()
+
+
+def test_a_project_started_through_an_excel_import_moves_its_lead(inv):
+    from tests.intake.helpers import xlsx
+    from zonedesk.intake import services as intake
+
+    w = inv
+    lead = sign(w, make_lead(w, "导入开工项目", "导入开工公司"), on=dt.date(2026, 1, 5))
+    project = services.lead_convert_to_project(lead=lead, by=w.invest, department=w.invest_dept)
+    sheet = xlsx(
+        [
+            [
+                "项目代码",
+                "项目名称",
+                "项目类别",
+                "总投资（万元）",
+                "责任部门",
+                "项目阶段",
+                "实际开工",
+            ],
+            [project.code, project.name, "产业", "80000", "投资合作促进部", "新开工", "2026-03-02"],
+        ]
+    )
+    batch = intake.import_preview(kind="projects", by=w.leader, file_name="开工.xlsx", data=sheet)
+    assert batch.error_count == 0, batch.problems
+    intake.import_commit(batch=batch, by=w.leader)
+    project.refresh_from_db()
+    lead.refresh_from_db()
+    assert project.actual_start == dt.date(2026, 3, 2)
+    assert (lead.stage, lead.started_date) == (LeadStage.STARTED, dt.date(2026, 3, 2))

@@ -34,6 +34,7 @@ from zonedesk.projects.models import (
     Transformation,
 )
 from zonedesk.projects.services import ProjectChecks, display_value, validate_project
+from zonedesk.projects.signals import projects_bulk_changed
 from zonedesk.zones.models import Department, Organisation, Zone
 
 from .bulk import audit_bulk, audit_event
@@ -798,7 +799,10 @@ class ProjectSheet(SheetSpec):
         """The lag warnings of every project the file created or changed, once."""
         from zonedesk.dispatch.services import warnings_recompute
 
-        warnings_recompute(ctx.lookups.get("touched", ()), by=ctx.user, trigger="Excel导入")
+        touched = sorted(ctx.lookups.get("touched", ()))
+        warnings_recompute(touched, by=ctx.user, trigger="Excel导入")
+        # bulk_update sends no post_save: tell the modules that follow project saves.
+        projects_bulk_changed.send(sender=Project, project_ids=touched, by=ctx.user)
 
     stores_plan = True
 
