@@ -25,7 +25,6 @@ from zonedesk.intake.sheets import (
     errors_to_problems,
     register,
     restore_value,
-    stored_value,
 )
 from zonedesk.projects.services import display_value
 from zonedesk.zones.models import Organisation, Zone
@@ -241,19 +240,7 @@ class MonthlyFigureSheet(SheetSpec):
             ) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
         if current is not None:
-            labels = _labels(MonthlyFigure)
-            for name in data:
-                new = display_value(instance, name)
-                if before[name] != new:
-                    plan.changes.append(
-                        {"field": name, "label": labels[name], "old": before[name], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {n: stored_value(current, n) for n in changed}
-                plan.after = {n: stored_value(instance, n) for n in changed}
+            plan.note_changes(data, before, _labels(MonthlyFigure))
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:
@@ -516,19 +503,7 @@ class EnterpriseSheet(SheetSpec):
             "_contact_phone": values.get("contact_phone") or "",
         }
         if current is not None:
-            labels = _labels(Enterprise)
-            for n in data:
-                new = display_value(instance, n)
-                if before[n] != new:
-                    plan.changes.append(
-                        {"field": n, "label": labels[n], "old": before[n], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {n: stored_value(current, n) for n in changed}
-                plan.after = {n: stored_value(instance, n) for n in changed}
+            plan.note_changes(data, before, _labels(Enterprise))
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:

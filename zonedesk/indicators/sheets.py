@@ -218,19 +218,11 @@ class IndicatorValueSheet(SheetSpec):
         instance.note = entry.note
         plan = RowPlan(row, "create" if current is None else "update", instance, current)
         if current is not None:
-            for name in VALUE_FIELDS:
-                new = display_value(instance, name)
-                if before[name] != new:
-                    label = str(IndicatorValue._meta.get_field(name).verbose_name)
-                    plan.changes.append(
-                        {"field": name, "label": label, "old": before[name], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {n: stored_value(current, n) for n in changed}
-                plan.after = {n: stored_value(instance, n) for n in changed}
+            plan.note_changes(
+                VALUE_FIELDS,
+                before,
+                {f.name: str(f.verbose_name) for f in IndicatorValue._meta.fields},
+            )
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:

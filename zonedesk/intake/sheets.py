@@ -79,6 +79,23 @@ class RowPlan:
     after: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
+    def note_changes(self, names, before: dict[str, str], labels: dict[str, str]) -> None:
+        """For a row that updates `existing`: every field among `names` whose display value
+        moved from `before` goes into `changes` (for the preview and the history), with the
+        stored values before and after (for undo); a row that moves nothing is "unchanged"."""
+        for name in names:
+            new = display_value(self.instance, name)
+            if before[name] != new:
+                self.changes.append(
+                    {"field": name, "label": labels[name], "old": before[name], "new": new}
+                )
+        if not self.changes:
+            self.action = "unchanged"
+            return
+        changed = [c["field"] for c in self.changes]
+        self.before = {n: stored_value(self.existing, n) for n in changed}
+        self.after = {n: stored_value(self.instance, n) for n in changed}
+
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -693,19 +710,7 @@ class ProjectSheet(SheetSpec):
             raise RowError(errors_to_problems(ctx, row, exc, _labels(Project), {})) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
         if current is not None:
-            labels = _labels(Project)
-            for name in data:
-                new = display_value(instance, name)
-                if before[name] != new:
-                    plan.changes.append(
-                        {"field": name, "label": labels[name], "old": before[name], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {name: stored_value(current, name) for name in changed}
-                plan.after = {name: stored_value(instance, name) for name in changed}
+            plan.note_changes(data, before, _labels(Project))
         return plan
 
     def _next_code(self, ctx: Context) -> str:
@@ -1185,19 +1190,7 @@ class MilestoneSheet(SheetSpec):
             ) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
         if current is not None:
-            labels = _labels(Milestone)
-            for name in data:
-                new = display_value(instance, name)
-                if before[name] != new:
-                    plan.changes.append(
-                        {"field": name, "label": labels[name], "old": before[name], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {name: stored_value(current, name) for name in changed}
-                plan.after = {name: stored_value(instance, name) for name in changed}
+            plan.note_changes(data, before, _labels(Milestone))
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:
@@ -1483,24 +1476,7 @@ class OrganisationSheet(SheetSpec):
             raise RowError(errors_to_problems(ctx, row, exc, _labels(Organisation), {})) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
         if current is not None:
-            labels = _labels(Organisation)
-            for field_name in data:
-                new = display_value(instance, field_name)
-                if before[field_name] != new:
-                    plan.changes.append(
-                        {
-                            "field": field_name,
-                            "label": labels[field_name],
-                            "old": before[field_name],
-                            "new": new,
-                        }
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {n: stored_value(current, n) for n in changed}
-                plan.after = {n: stored_value(instance, n) for n in changed}
+            plan.note_changes(data, before, _labels(Organisation))
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:

@@ -20,7 +20,6 @@ from zonedesk.intake.sheets import (
     SheetSpec,
     errors_to_problems,
     restore_value,
-    stored_value,
 )
 from zonedesk.projects.services import display_value
 from zonedesk.zones.models import Department, Organisation
@@ -186,19 +185,9 @@ class LedgerItemSheet(SheetSpec):
             raise RowError(errors_to_problems(ctx, row, exc, labels, {})) from exc
         plan = RowPlan(row, "create" if current is None else "update", instance, current, data=data)
         if current is not None:
-            for name in ITEM_FIELDS:
-                new = display_value(instance, name)
-                if before[name] != new:
-                    label = str(LedgerItem._meta.get_field(name).verbose_name)
-                    plan.changes.append(
-                        {"field": name, "label": label, "old": before[name], "new": new}
-                    )
-            if not plan.changes:
-                plan.action = "unchanged"
-            else:
-                changed = [c["field"] for c in plan.changes]
-                plan.before = {n: stored_value(current, n) for n in changed}
-                plan.after = {n: stored_value(instance, n) for n in changed}
+            plan.note_changes(
+                ITEM_FIELDS, before, {f.name: str(f.verbose_name) for f in LedgerItem._meta.fields}
+            )
         return plan
 
     def save(self, ctx: Context, plans: list[RowPlan]) -> list[Any]:
