@@ -187,3 +187,66 @@ def test_the_pages_link_to_their_exports(world, period, warnings):
     assert f"{reverse('dispatch:board_export')}?zone={world.zone.pk}&period={period.pk}" in board
     page = client.get(reverse("dispatch:warnings"), {"colour": "red"}).content.decode()
     assert f"{reverse('dispatch:warnings_export')}?zone={world.zone.pk}&colour=red" in page
+
+
+def test_the_blocker_list_exports_with_its_filters(world):
+    import datetime as dt
+
+    from tests.dispatch.conftest import raise_blocker
+
+    late = raise_blocker(world.project, world.econ, days_ago=20, deadline_in=5)
+    raise_blocker(
+        world.invest_project, world.invest, category="power", description="=SUM(A1) 电力增容"
+    )
+    client = login(world.leader)
+    url = reverse("dispatch:blockers")
+    sheet = _sheet(client.get(url, {"zone": world.zone.pk, "status": "active", "format": "xlsx"}))
+    assert sheet["A3"].value == "项目代码" and sheet["L3"].value == "逾期天数"
+    rows = {r[1]: r for r in _rows(sheet)}
+    assert set(rows) == {"智算中心项目", "储能电池项目"}
+    assert rows["智算中心项目"][11] == (timezone.localdate() - late.deadline).days == 15
+    assert rows["储能电池项目"][3] == "=SUM(A1) 电力增容"  # text, not a formula
+    assert rows["储能电池项目"][11] is None
+    only_late = _sheet(
+        client.get(
+            url, {"zone": world.zone.pk, "status": "active", "overdue": "on", "format": "xlsx"}
+        )
+    )
+    assert [r[1] for r in _rows(only_late)] == ["智算中心项目"]
+    assert "只看逾期" in only_late["A2"].value
+    assert isinstance(sheet["J4"].value, dt.datetime)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2
+    # Another zone's clerk asking for our zone gets their own zone's list: none of ours.
+    theirs = _sheet(login(world.other_staff).get(url, {"zone": world.zone.pk, "format": "xlsx"}))
+    assert _rows(theirs) == []
+
+
+def test_the_supervision_list_exports(world):
+    from tests.dispatch.conftest import past_meeting
+    from zonedesk.dispatch import services
+
+    meeting = past_meeting(world.zone, days_ago=3)
+    item = services.decision_add(
+        meeting=meeting,
+        by=world.leader,
+        content="协调解决智算中心项目用电",
+        department=world.econ_dept,
+        deadline=timezone.localdate() - timezone.timedelta(days=2),
+    )
+    sheet = _sheet(
+        login(world.econ).get(
+            reverse("dispatch:supervision_list"), {"zone": world.zone.pk, "format": "xlsx"}
+        )
+    )
+    rows = _rows(sheet)
+    assert rows == [
+        [
+            item.number,
+            "协调解决智算中心项目用电",
+            "经济发展部",
+            None,
+            sheet["E4"].value,
+            item.get_status_display(),
+            2,
+        ]
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zonedesk import access
@@ -163,4 +164,88 @@ def warnings_export(request):
         title="项目预警",
         filters_text=f"开发区：{zone.name}" + (f"；{shown}" if shown else ""),
         count=len(warnings),
+    )
+
+
+BLOCKER_COLUMNS = [
+    ExportColumn("项目代码"),
+    ExportColumn("项目名称"),
+    ExportColumn("问题类别"),
+    ExportColumn("问题描述", width=40),
+    ExportColumn("责任部门"),
+    ExportColumn("包保领导"),
+    ExportColumn("当前层级"),
+    ExportColumn("状态"),
+    ExportColumn("提出人"),
+    ExportColumn("提出时间", "datetime"),
+    ExportColumn("解决时限", "date"),
+    ExportColumn("逾期天数", "int"),
+    ExportColumn("解决情况", width=30),
+]
+
+
+def blockers_xlsx(request, zone, blockers, form):
+    """要素保障问题 as on the list page (its filters), one row per problem."""
+    today = timezone.localdate()
+    rows = [
+        [
+            b.project.code,
+            b.project.name,
+            b.get_category_display(),
+            b.description,
+            b.department.name if b.department_id else "",
+            b.lead_official.name if b.lead_official_id else "",
+            b.get_level_display(),
+            b.get_status_display(),
+            b.raised_by.name,
+            b.raised_at,
+            b.deadline,
+            b.overdue_days(today) if b.is_overdue(today) else None,
+            b.resolution_note,
+        ]
+        for b in blockers
+    ]
+    return export_xlsx(
+        request,
+        columns=BLOCKER_COLUMNS,
+        rows=rows,
+        title=f"{zone.label}要素保障问题",
+        filters_text=filters_text(form),
+        count=len(rows),
+    )
+
+
+SUPERVISION_COLUMNS = [
+    ExportColumn("督办编号"),
+    ExportColumn("议定事项", width=50),
+    ExportColumn("承办部门"),
+    ExportColumn("相关项目"),
+    ExportColumn("办结时限", "date"),
+    ExportColumn("状态"),
+    ExportColumn("逾期天数", "int"),
+]
+
+
+def supervision_xlsx(request, zone, items, form):
+    """督办事项 as on the list page (its filters), one row per item."""
+    today = timezone.localdate()
+    rows = [
+        [
+            item.number,
+            item.content,
+            item.department.name if item.department_id else "",
+            item.project.name if item.project_id else "",
+            item.deadline,
+            item.get_status_display(),
+            (today - item.deadline).days if item.is_overdue(today) else None,
+        ]
+        for item in items
+    ]
+    return export_xlsx(
+        request,
+        columns=SUPERVISION_COLUMNS,
+        rows=rows,
+        title=f"{zone.label}督办事项",
+        filters_text=filters_text(form),
+        count=len(rows),
     )

@@ -19,7 +19,7 @@ from zonedesk.accounts.models import Role
 from zonedesk.forms import add_service_errors
 from zonedesk.zones.models import Department, Organisation
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     AgendaAddForm,
     ApproveForm,
@@ -344,6 +344,8 @@ def blocker_list(request):
         if form.cleaned_data["awaiting"]:
             filters.awaiting = request.user
     qs = selectors.blocker_list(request.user, filters)
+    if request.GET.get("format") == "xlsx":
+        return exports.blockers_xlsx(request, zone, qs, form)
     counts = selectors.blocker_counts(
         selectors.blocker_list(request.user, selectors.BlockerFilters(zone=zone.pk)),
         user=request.user,
@@ -831,6 +833,8 @@ def supervision_list(request):
         if mine:
             filters.department = request.user.department_id or -1
     qs = selectors.supervision_list(request.user, filters)
+    if request.GET.get("format") == "xlsx":
+        return exports.supervision_xlsx(request, zone, qs, form)
     context = {
         "zone": zone,
         "zones": zones,
