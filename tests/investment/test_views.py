@@ -480,3 +480,36 @@ def test_project_page_shows_the_lead_it_came_from(setup):
     assert "签约承诺2026年2月1日开工，至今未开工" in page
     other = login(w.invest).get(reverse("projects:detail", args=[w.project.pk])).content.decode()
     assert 'id="investment-lead"' not in other
+
+
+def test_the_lead_list_exports_with_its_filters_and_masked_contacts(setup):
+    import io
+
+    import openpyxl
+
+    w = setup
+    make_lead(w, '=HYPERLINK("x") 导出项目', "导出公司")
+    url = reverse("investment:leads")
+
+    def rows(user, **params):
+        response = login(user).get(url, {"format": "xlsx", **params})
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header = [c.value for c in sheet[3]]
+        return [
+            dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=4)
+        ]
+
+    mine = {r["项目名称"]: r for r in rows(w.invest)}
+    row = mine['=HYPERLINK("x") 导出项目']  # stays text, never a formula
+    assert (row["联系人"], row["联系电话"], row["意向投资额（万元）"]) == (
+        "王建国",
+        "13812345678",
+        50000,
+    )
+    # Outside the team the contacts are masked, as on the page.
+    theirs = {r["项目名称"]: r for r in rows(w.econ)}
+    assert theirs['=HYPERLINK("x") 导出项目']["联系电话"] == "138****5678"
+    assert [r["项目名称"] for r in rows(w.invest, q="导出")] == ['=HYPERLINK("x") 导出项目']
+    assert login(w.unit).get(url, {"format": "xlsx"}).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 3

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zonedesk import access
 from zonedesk.accounts.audit import history_for
 from zonedesk.forms import add_service_errors
+from zonedesk.intake.export import ExportColumn, export_xlsx, filters_text
 from zonedesk.zones.models import Organisation
 
 from . import selectors, services
@@ -64,6 +65,57 @@ def _choices(user):
 # --- leads ----------------------------------------------------------------------------------------
 
 
+LEAD_COLUMNS = [
+    ExportColumn("编号"),
+    ExportColumn("项目名称", width=30),
+    ExportColumn("投资方", width=30),
+    ExportColumn("投资方所在地"),
+    ExportColumn("产业链节点"),
+    ExportColumn("意向投资额（万元）", "money"),
+    ExportColumn("合同投资额（万元）", "money"),
+    ExportColumn("签约日期", "date"),
+    ExportColumn("来源"),
+    ExportColumn("小分队"),
+    ExportColumn("负责人"),
+    ExportColumn("联系人"),
+    ExportColumn("联系电话"),
+    ExportColumn("阶段"),
+    ExportColumn("重点项目"),
+]
+
+
+def _lead_list_xlsx(request, qs, form):
+    """The lead list as on screen (its filters), contacts masked as the page masks them."""
+    rows = [
+        [
+            r.lead.code,
+            r.lead.name,
+            r.lead.investor_name,
+            r.lead.investor_origin,
+            f"{r.lead.node.chain.name} · {r.lead.node.name}" if r.lead.node_id else "",
+            r.lead.intended_investment,
+            r.lead.contract_amount,
+            r.lead.signed_date,
+            r.lead.get_source_display(),
+            r.lead.team.name if r.lead.team_id else "",
+            r.lead.owner.name,
+            r.contact_name,
+            r.contact_phone,
+            r.lead.get_stage_display(),
+            r.lead.project.code if r.lead.project_id else "",
+        ]
+        for r in selectors.lead_rows(request.user, qs)
+    ]
+    return export_xlsx(
+        request,
+        columns=LEAD_COLUMNS,
+        rows=rows,
+        title="招商项目",
+        filters_text=filters_text(form),
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET"])
 def lead_list(request):
     user = request.user
@@ -89,6 +141,8 @@ def lead_list(request):
             owner=user.pk if data["mine"] else None,
         )
     qs = selectors.lead_list(user, filters)
+    if request.GET.get("format") == "xlsx":
+        return _lead_list_xlsx(request, qs, form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
