@@ -252,3 +252,30 @@ def test_overview_shows_each_zone_s_investment_funnel(world, catalogue):
     assert funnel[world.other_zone.pk].text == "1/1/0"
     assert funnel[world.zone.pk].url == f"/investment/funnel/?zone={world.zone.pk}&year=2026"
     assert "招商引资漏斗列暂未接入" not in page.content.decode()
+
+
+def test_the_scorecard_exports_as_on_screen(world, catalogue):
+    import io
+
+    import openpyxl
+
+    fai = catalogue["FAI"]
+    target(world.zone, fai, 2026, growth=8)
+    target(world.zone, fai, 2026, assessor="province", growth=7.5)
+    publish(world.zone, fai, 2026, 3, value=12.5, growth=6)
+    response = login(world.econ).get(
+        "/indicators/", {"zone": world.zone.pk, "year": 2026, "month": 3, "format": "xlsx"}
+    )
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "阳泉高新区2026年1-3月经济指标完成情况"
+    header = [c.value for c in sheet[3]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+    }
+    row = rows[fai.name]
+    assert (row["同比增长（%）"], row["目标增速（%）"], row["较目标增速（百分点）"]) == (6, 8, -2)
+    assert row["评价"] in ("红", "黄") and row["原因"]
+    assert login(world.admin).get("/indicators/", {"format": "xlsx"}).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zonedesk import access
 from zonedesk.forms import add_service_errors
+from zonedesk.intake.export import ExportColumn, export_xlsx
 
 from . import selectors, services
 from .forms import IndicatorForm, MonthEntryForm, TargetsForm, ThresholdsForm
@@ -54,12 +55,69 @@ def _period(request, zone_ids) -> tuple[int, int]:
     return _int(request, "year", year, 2000, 2100), _int(request, "month", month, 1, 12)
 
 
+SCORECARD_COLUMNS = [
+    ExportColumn("指标", width=24),
+    ExportColumn("单位"),
+    ExportColumn("统计期"),
+    ExportColumn("本年累计", "decimal"),
+    ExportColumn("单月", "decimal"),
+    ExportColumn("同比增长（%）", "decimal"),
+    ExportColumn("市考核目标", "decimal"),
+    ExportColumn("省考核目标", "decimal"),
+    ExportColumn("目标增速（%）", "decimal"),
+    ExportColumn("完成率（%）", "decimal"),
+    ExportColumn("较序时（百分点）", "decimal"),
+    ExportColumn("较目标增速（百分点）", "decimal"),
+    ExportColumn("评价"),
+    ExportColumn("原因", width=40),
+    ExportColumn("数据来源"),
+]
+
+
+def _scorecard_xlsx(request, zone, year, month, lines):
+    """The scorecard as on screen: one row per indicator, figures as published."""
+    span = f"1-{month}月" if month > 1 else "1月"
+    rows = []
+    for line in lines:
+        v, city, province = line.value, line.targets.get("city"), line.targets.get("province")
+        target = line.target
+        rows.append(
+            [
+                ("其中：" if line.indicator.parent_id else "") + line.indicator.name,
+                line.indicator.unit,
+                v.period_label if v else "",
+                v.value if v else None,
+                line.single_month,
+                v.growth if v else None,
+                city.target_value if city else None,
+                province.target_value if province else None,
+                target.target_growth if target else None,
+                line.completion,
+                line.gap_points,
+                line.growth_gap,
+                line.colour_label,
+                "；".join(line.reasons),
+                v.source if v else "",
+            ]
+        )
+    return export_xlsx(
+        request,
+        columns=SCORECARD_COLUMNS,
+        rows=rows,
+        title=f"{zone.label}{year}年{span}经济指标完成情况",
+        filters_text=f"开发区：{zone.label}；统计期：{year}年{span}",
+        count=len(rows),
+    )
+
+
 @require_GET
 def scorecard(request):
     """指标完成情况: every indicator of the zone at month m, red/amber/green with the reason."""
     zone, zones = _zone(request)
     year, month = _period(request, [zone.pk])
     lines = selectors.scorecard(zone, year, month)
+    if request.GET.get("format") == "xlsx":
+        return _scorecard_xlsx(request, zone, year, month, lines)
     context = {
         "zone": zone,
         "zones": zones,
