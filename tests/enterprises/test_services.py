@@ -380,7 +380,8 @@ def test_the_file_shows_the_firms_leads_when_investment_is_installed(world, firm
         owner=world.invest,
         land_need_mu=Decimal(1),
     )
-    leads = selectors.related_records(firm)["leads"]
+    leads = selectors.related_records(firm, world.invest)["leads"]
+    assert "leads" not in selectors.related_records(firm, world.unit)
     assert [lead["title"] for lead in leads] == ["二期扩产项目"] and leads[0]["url"].startswith(
         "/investment/leads/"
     )

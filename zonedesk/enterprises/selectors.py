@@ -515,15 +515,15 @@ def projects_of(enterprise: Enterprise):
     )
 
 
-def related_records(enterprise: Enterprise) -> dict[str, list[dict[str, str]]]:
-    """Leads (zonedesk.investment) and ledger items (zonedesk.ledgers) about this firm, when those
-    apps are installed: a lead whose investor is this firm (by credit code or name) or whose
-    project it owns; a ledger item naming it as the enterprise or the responsible unit. Looked up
-    through the app registry so this module does not depend on them."""
+def related_records(enterprise: Enterprise, user) -> dict[str, list[dict[str, str]]]:
+    """Leads (zonedesk.investment) and ledger items (zonedesk.ledgers) about this firm that `user`
+    may see, when those apps are installed: a lead whose investor is this firm (by credit code or
+    name) or whose project it owns; a ledger item naming it as the enterprise or the responsible
+    unit. The panel is left out for a user who may see none of that kind (a firm's own user sees
+    no leads)."""
     org = enterprise.organisation
     out: dict[str, list[dict[str, str]]] = {}
-    if apps.is_installed("zonedesk.investment"):
-        lead_model = apps.get_model("investment", "Lead")
+    if apps.is_installed("zonedesk.investment") and access.can_read_investment(user):
         q = Q(project__owner_id=org.pk) | Q(investor_name=org.name)
         if org.credit_code:
             q |= Q(investor_credit_code=org.credit_code)
@@ -533,15 +533,16 @@ def related_records(enterprise: Enterprise) -> dict[str, list[dict[str, str]]]:
                 "meta": f"{lead.get_stage_display()} · 投资方：{lead.investor_name}",
                 "url": _url("investment:lead", lead.pk),
             }
-            for lead in lead_model.objects.filter(q, zone_id=enterprise.zone_id).order_by("-id")[
-                :50
-            ]
+            for lead in access.leads_for(user)
+            .filter(q, zone_id=enterprise.zone_id)
+            .order_by("-id")[:50]
         ]
     if apps.is_installed("zonedesk.ledgers"):
-        item_model = apps.get_model("ledgers", "LedgerItem")
-        items = item_model.objects.filter(
-            Q(enterprise_id=org.pk) | Q(responsible_unit_id=org.pk)
-        ).order_by("-id")[:50]
+        items = (
+            access.ledger_items_for(user)
+            .filter(Q(enterprise_id=org.pk) | Q(responsible_unit_id=org.pk))
+            .order_by("-id")[:50]
+        )
         out["ledger_items"] = [
             {
                 "title": item.problem[:60],

@@ -247,7 +247,7 @@ def _detail_context(request, enterprise: Enterprise, **extra):
         "requests": list(enterprise.requests.select_related("department")),
         "needs": list(enterprise.financing_needs.select_related("institution", "event")),
         "projects": list(selectors.projects_of(enterprise)[:50]),
-        "related": selectors.related_records(enterprise),
+        "related": selectors.related_records(enterprise, request.user),
         "policies": selectors.policies_for_firm(enterprise, facts),
         "history": history_for(enterprise)[:200],
         "can_edit": can_edit,

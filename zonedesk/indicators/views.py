@@ -335,6 +335,10 @@ def overview(request):
     zones = _zones(request)
     year, month = _period(request, [z.pk for z in zones])
     data = selectors.overview(zones, year, month)
+    if not access.can_read_investment(request.user):
+        # The funnel's figures are public to the zone; its lead lists are not (project units).
+        for cell in data.cells.get("funnel", {}).values():
+            cell.url = ""
     sort = request.GET.get("sort", "")
     rows = data.rows()
     keys = [m.key for m in data.measures]
