@@ -117,7 +117,7 @@ def dispatch_settings_update(
     """Change a zone's reporting rhythm or thresholds. A new rhythm or deadline applies to
     periods created from now on; existing periods keep their deadline. All of the zone's
     warnings are recomputed with the new thresholds."""
-    current = DispatchSettings.objects.select_for_update().filter(zone=zone).first()
+    current = DispatchSettings.objects.select_for_update(of=("self",)).filter(zone=zone).first()
     if current is None:
         current = DispatchSettings(zone=zone, version=0)
     if current.version != expected_version and not (
@@ -436,7 +436,7 @@ def progress_reports_save(
     ids = [row.project.pk for row in rows]
     existing = {
         r.project_id: r
-        for r in ProgressReport.objects.select_for_update().filter(
+        for r in ProgressReport.objects.select_for_update(of=("self",)).filter(
             period=period, project_id__in=ids
         )
     }
@@ -661,7 +661,7 @@ def _write_back_milestones(reports: list[ProgressReport], *, by, request=None) -
 
 def _locked(report: ProgressReport, expected_version: int) -> ProgressReport:
     current = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .select_related("period", "project__zone")
         .get(pk=report.pk)
     )
@@ -1111,7 +1111,7 @@ def _blocker_validate(blocker: Blocker, *, today: dt.date, new: bool) -> None:
 
 def _blocker_locked(blocker: Blocker, expected_version: int) -> Blocker:
     current = (
-        Blocker.objects.select_for_update()
+        Blocker.objects.select_for_update(of=("self",))
         .select_related("project", "zone", "department", "lead_official")
         .get(pk=blocker.pk)
     )
@@ -1454,7 +1454,7 @@ def meeting_schedule_update(
 ) -> MeetingSchedule:
     """Change the rhythm, the chairs, the meeting office or the robot. Meetings already
     generated keep their dates; later ones follow the new rhythm."""
-    current = MeetingSchedule.objects.select_for_update().filter(zone=zone).first()
+    current = MeetingSchedule.objects.select_for_update(of=("self",)).filter(zone=zone).first()
     if current is None:
         current = MeetingSchedule(zone=zone, version=0)
     if current.version != expected_version and not (
@@ -1511,7 +1511,11 @@ MEETING_FIELDS = ["date", "chair", "attendees", "location", "summary"]
 
 
 def _meeting_locked(meeting: Meeting, expected_version: int | None) -> Meeting:
-    current = Meeting.objects.select_for_update().select_related("zone", "chair").get(pk=meeting.pk)
+    current = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("zone", "chair")
+        .get(pk=meeting.pk)
+    )
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
             f"{current.title}已被他人修改（现为第{current.version}版），本次保存未生效，请刷新后重试。"
@@ -1526,7 +1530,7 @@ def _meeting_number(meeting: Meeting) -> None:
         return
     year = meeting.date.year
     taken = list(
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .filter(zone_id=meeting.zone_id, year=year, number__isnull=False)
         .values_list("number", flat=True)
     )
@@ -1795,7 +1799,7 @@ def decision_add(
 
 def _supervision_locked(item: SupervisionItem, expected_version: int | None) -> SupervisionItem:
     current = (
-        SupervisionItem.objects.select_for_update()
+        SupervisionItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "zone", "department")
         .get(pk=item.pk)
     )

@@ -208,7 +208,9 @@ def enterprise_update(
     request=None,
 ) -> Enterprise:
     current = (
-        Enterprise.objects.select_for_update().select_related("organisation").get(pk=enterprise.pk)
+        Enterprise.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=enterprise.pk)
     )
     _check_version(current, expected_version, f"企业“{current.name}”的档案")
     org = current.organisation
@@ -354,7 +356,7 @@ def figures_save(
     """Record one month's figures (当月值). A month already on file is changed only with the
     version it was read at (0 = "I expect no row yet")."""
     current = (
-        MonthlyFigure.objects.select_for_update()
+        MonthlyFigure.objects.select_for_update(of=("self",))
         .filter(enterprise=enterprise, year=year, month=month)
         .first()
     )
@@ -497,7 +499,7 @@ def plan_create(*, enterprise: Enterprise, by, data: dict[str, Any], request=Non
 def plan_close(
     *, plan: ServicePlan, by, result: str, expected_version: int, request=None
 ) -> ServicePlan:
-    current = ServicePlan.objects.select_for_update().get(pk=plan.pk)
+    current = ServicePlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_version(current, expected_version, f"一企一策“{current.goal}”")
     if current.status == ServicePlan.Status.CLOSED:
         raise ValidationError("该一企一策已办结。")
@@ -566,7 +568,7 @@ def service_request_reply(
     *, item: ServiceRequest, by, reply: str, close: bool, expected_version: int, request=None
 ) -> ServiceRequest:
     current = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("enterprise__zone")
         .get(pk=item.pk)
     )
@@ -602,7 +604,7 @@ def service_request_rate(
     *, item: ServiceRequest, by, satisfaction: int, request=None
 ) -> ServiceRequest:
     current = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("enterprise__zone")
         .get(pk=item.pk)
     )
@@ -673,7 +675,7 @@ def policy_save(
         current = Policy(zone=zone)
         before = None
     else:
-        current = Policy.objects.select_for_update().get(pk=policy.pk)
+        current = Policy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
         _check_version(current, expected_version, f"政策“{current.title}”")
         before = _snapshot(current, POLICY_FIELDS)
     for name, value in data.items():
@@ -717,7 +719,9 @@ def mu_evaluation_compute(
     *, zone: Zone, year: int, by, config: dict[str, Any] | None = None, request=None
 ) -> MuEvaluation:
     """Create or recompute a year's draft evaluation from the monthly figures on file."""
-    evaluation = MuEvaluation.objects.select_for_update().filter(zone=zone, year=year).first()
+    evaluation = (
+        MuEvaluation.objects.select_for_update(of=("self",)).filter(zone=zone, year=year).first()
+    )
     if evaluation is not None and evaluation.status != MuEvaluation.Status.DRAFT:
         raise ValidationError(f"{year}年度评价已公示或发布，不能重新计算。")
     config = config or (
@@ -770,7 +774,7 @@ def mu_evaluation_publish(
     *, evaluation: MuEvaluation, by, objection_days: int, expected_version: int, request=None
 ) -> MuEvaluation:
     """Publish the draft for objection (公示): firms see their grade until `objection_until`."""
-    current = MuEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    current = MuEvaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _check_version(current, expected_version, f"{current.year}年度亩均评价")
     if current.status != MuEvaluation.Status.DRAFT or current.computed_at is None:
         raise ValidationError("只有已计算的草稿可以公示。")
@@ -795,7 +799,7 @@ def mu_evaluation_publish(
 def mu_evaluation_finalise(
     *, evaluation: MuEvaluation, by, expected_version: int, request=None
 ) -> MuEvaluation:
-    current = MuEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    current = MuEvaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _check_version(current, expected_version, f"{current.year}年度亩均评价")
     if current.status != MuEvaluation.Status.PUBLISHED:
         raise ValidationError("只有公示中的评价可以正式发布。")
@@ -895,7 +899,9 @@ def financing_outcome_record(
 ) -> FinancingNeed:
     """Record how a financing need ended: granted (lender, amount, date), declined or withdrawn."""
     current = (
-        FinancingNeed.objects.select_for_update().select_related("enterprise__zone").get(pk=need.pk)
+        FinancingNeed.objects.select_for_update(of=("self",))
+        .select_related("enterprise__zone")
+        .get(pk=need.pk)
     )
     _check_version(current, expected_version, "该融资需求")
     fields = ["status", "institution", "product", "granted_amount", "granted_on"]

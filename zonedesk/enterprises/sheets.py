@@ -296,7 +296,9 @@ class MonthlyFigureSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = MonthlyFigure.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = MonthlyFigure.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         return [
             f"“{c.label}”在导入后又被修改过"
             for c in changes
@@ -555,7 +557,9 @@ class EnterpriseSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = Enterprise.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = Enterprise.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         problems = [
             f"企业“{c.label}”在导入后又被修改过"
             for c in changes

@@ -58,7 +58,7 @@ def indicator_save(
 ) -> Indicator:
     """Add or change one of the zone's own indicators; shipped ones are read-only."""
     if indicator is not None:
-        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
         if indicator.zone_id != zone.pk:
             raise ValidationError("全省通用指标不能修改，可新增本区自定义指标。")
         _check_version(indicator, expected_version, f"指标“{indicator.name}”")
@@ -128,7 +128,7 @@ def target_save(
     if indicator.zone_id not in (None, zone.pk):
         raise ValidationError({"indicator": ["该指标不属于本开发区。"]})
     target = (
-        Target.objects.select_for_update()
+        Target.objects.select_for_update(of=("self",))
         .filter(zone=zone, indicator=indicator, year=year, assessor=assessor)
         .first()
     )
@@ -289,7 +289,7 @@ def values_save(
     value nor a growth rate is skipped (a published figure is never blanked from the form)."""
     entries = [e for e in entries if e.value is not None or e.growth is not None]
     ids = [e.indicator.pk for e in entries]
-    rows = IndicatorValue.objects.select_for_update().filter(
+    rows = IndicatorValue.objects.select_for_update(of=("self",)).filter(
         zone=zone, year=year, indicator_id__in=ids
     )
     by_ind: dict[int, dict[int, IndicatorValue]] = {}
@@ -379,7 +379,7 @@ def scorecard_settings_save(
             errors[name] = ["阈值应在0至100个百分点之间。"]
     if errors:
         raise ValidationError(errors)
-    row, _ = ScorecardSettings.objects.select_for_update().get_or_create(zone=zone)
+    row, _ = ScorecardSettings.objects.select_for_update(of=("self",)).get_or_create(zone=zone)
     before = {n: display_value(row, n) for n in ("amber_points", "growth_amber_points")}
     row.amber_points, row.growth_amber_points = amber_points, growth_amber_points
     row.save()

@@ -151,7 +151,7 @@ class IndicatorValueSheet(SheetSpec):
         ids = {k[0] for k in keys if isinstance(k[0], int)}
         qs = IndicatorValue.objects.filter(zone=ctx.zone, year__in=years, indicator_id__in=ids)
         if ctx.lock:
-            qs = qs.select_for_update()
+            qs = qs.select_for_update(of=("self",))
         rows = list(qs)
         months: dict[tuple[int, int], dict[int, IndicatorValue]] = {}
         for v in rows:
@@ -259,7 +259,9 @@ class IndicatorValueSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = IndicatorValue.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = IndicatorValue.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         return [
             f"“{c.label}”在导入后又被修改过"
             for c in changes

@@ -584,7 +584,7 @@ class ProgressReportSheet(SheetSpec):
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
         current: dict[int, ProgressReport] = {}
         for chunk in chunks([c.object_id for c in changes], 500):
-            current.update(ProgressReport.objects.select_for_update().in_bulk(chunk))
+            current.update(ProgressReport.objects.select_for_update(of=("self",)).in_bulk(chunk))
         return [
             f"进度填报“{change.label}”在导入后又被修改或审核过"
             for change in changes

@@ -210,7 +210,11 @@ def import_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
 
 def _commit(spec: SheetSpec, batch: ImportBatch, by: User) -> ImportBatch:
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("zone").get(pk=batch.pk)
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("zone")
+            .get(pk=batch.pk)
+        )
         if batch.status != ImportBatch.Status.PREVIEW:
             raise ValidationError("该批次已经导入或撤销，不能再次确认。请重新上传文件。")
         if batch.created_by_id != by.pk:
@@ -291,7 +295,11 @@ def import_undo(*, batch: ImportBatch, by: User) -> ImportBatch:
     organisations are deleted. Refused as a whole when any of them was changed since."""
     spec = get_spec(batch.kind)
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("zone").get(pk=batch.pk)
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("zone")
+            .get(pk=batch.pk)
+        )
         if batch.status != ImportBatch.Status.COMMITTED:
             raise ValidationError("只有已导入的批次才能撤销。")
         changes = list(batch.changes.order_by("id"))

@@ -874,7 +874,7 @@ class ProjectSheet(SheetSpec):
         ids = [c.object_id for c in changes]
         current = {}
         for chunk in _chunks(ids, 500):
-            current.update(Project.objects.select_for_update().in_bulk(chunk))
+            current.update(Project.objects.select_for_update(of=("self",)).in_bulk(chunk))
         problems = []
         for change in changes:
             project = current.get(change.object_id)
@@ -1266,7 +1266,9 @@ class MilestoneSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = Milestone.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = Milestone.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         return [
             f"节点“{change.label}”在导入后又被修改过"
             for change in changes
@@ -1408,7 +1410,7 @@ class OrganisationSheet(SheetSpec):
     def existing(self, ctx: Context, keys: list[tuple]) -> dict[tuple, models.Model]:
         qs = Organisation.objects.filter(zone=ctx.zone)
         if ctx.lock:
-            qs = qs.select_for_update()
+            qs = qs.select_for_update(of=("self",))
         found: dict[tuple, Any] = {}
         by_name = {}
         for org in qs:
@@ -1535,7 +1537,9 @@ class OrganisationSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = Organisation.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = Organisation.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         problems = []
         created = [c.object_id for c in changes if c.action == "create"]
         used = set(

@@ -91,7 +91,11 @@ def _events_since(obj, version: int) -> list[AuditEvent]:
 
 
 def _lock(lead: Lead, expected_version: int | None) -> Lead:
-    current = Lead.objects.select_for_update().select_related("zone", "project").get(pk=lead.pk)
+    current = (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("zone", "project")
+        .get(pk=lead.pk)
+    )
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(
             label=f"招商项目“{current.name}”", events=_events_since(current, expected_version)
@@ -670,7 +674,7 @@ def lead_convert_to_project(
 def lead_sync_from_project(*, project: Project, by=None) -> Lead | None:
     """The project's actual start and production dates feed back into its lead: the dates are
     copied and the stage moves forward (never back). Called after every project save."""
-    lead = Lead.objects.select_for_update().filter(project_id=project.pk).first()
+    lead = Lead.objects.select_for_update(of=("self",)).filter(project_id=project.pk).first()
     if lead is None:
         return None
     before = _snapshot(lead)
@@ -744,7 +748,7 @@ def chain_update(
     *, chain: Chain, by, data: dict[str, Any], expected_version: int, request=None
 ) -> Chain:
     """Rename a chain or change its goal and description."""
-    current = Chain.objects.select_for_update().select_related("zone").get(pk=chain.pk)
+    current = Chain.objects.select_for_update(of=("self",)).select_related("zone").get(pk=chain.pk)
     if current.version != expected_version:
         raise EditConflict(
             label=f"产业链“{current.name}”", events=_events_since(current, expected_version)
@@ -842,7 +846,11 @@ def node_create(*, by, chain: Chain, data: dict[str, Any], request=None) -> Chai
 def node_update(
     *, node: ChainNode, by, data: dict[str, Any], expected_version: int, request=None
 ) -> ChainNode:
-    current = ChainNode.objects.select_for_update().select_related("chain__zone").get(pk=node.pk)
+    current = (
+        ChainNode.objects.select_for_update(of=("self",))
+        .select_related("chain__zone")
+        .get(pk=node.pk)
+    )
     if current.version != expected_version:
         raise EditConflict(
             label=f"节点“{current.name}”", events=_events_since(current, expected_version)
@@ -1042,7 +1050,7 @@ def target_to_lead(
 ) -> Lead:
     """转为线索: open a lead against the target's node in one action."""
     target = (
-        TargetEnterprise.objects.select_for_update()
+        TargetEnterprise.objects.select_for_update(of=("self",))
         .select_related("node__chain__zone")
         .get(pk=target.pk)
     )
@@ -1145,7 +1153,7 @@ def team_target_set(
     ):
         if value is None or value < 0:
             raise ValidationError({name: ["目标不能为负数。"]})
-    target, created = TeamTarget.objects.select_for_update().get_or_create(
+    target, created = TeamTarget.objects.select_for_update(of=("self",)).get_or_create(
         team=team,
         year=year,
         defaults={

@@ -501,7 +501,9 @@ class LeadSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = Lead.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = Lead.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         used = set(FollowUp.objects.filter(lead_id__in=current).values_list("lead_id", flat=True))
         used |= set(
             FundingArrival.objects.filter(lead_id__in=current).values_list("lead_id", flat=True)

@@ -75,7 +75,7 @@ def campaign_save(
     request=None,
 ) -> Campaign:
     if campaign is not None:
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
         if expected_version is not None and campaign.version != expected_version:
             raise EditConflict(
                 label=f"专项行动“{campaign.name}”", events=_events_since(campaign, expected_version)
@@ -206,7 +206,9 @@ def item_create(*, campaign: Campaign, by: User, data: dict[str, Any], request=N
 
 def _locked(item: LedgerItem, expected_version: int | None) -> LedgerItem:
     fresh = (
-        LedgerItem.objects.select_for_update().select_related("campaign", "zone").get(pk=item.pk)
+        LedgerItem.objects.select_for_update(of=("self",))
+        .select_related("campaign", "zone")
+        .get(pk=item.pk)
     )
     if expected_version is not None and fresh.version != expected_version:
         raise EditConflict(
@@ -464,7 +466,7 @@ def evidence_add(
 
     from .evidence import MAX_PER_ITEM
 
-    item = LedgerItem.objects.select_for_update().get(pk=item.pk)
+    item = LedgerItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if not access.can_rectify_item(by, item):
         raise PermissionDenied("只有整改责任部门（单位）可以上传佐证材料。")
     _require(item.status != Status.CLOSED, "已销号的事项不能再上传佐证材料。")

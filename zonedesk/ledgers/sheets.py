@@ -107,7 +107,7 @@ class LedgerItemSheet(SheetSpec):
         ids = [c.pk for c in ctx.lookups["campaigns"].values()]
         qs = LedgerItem.objects.filter(campaign_id__in=ids)
         if ctx.lock:
-            qs = qs.select_for_update()
+            qs = qs.select_for_update(of=("self",))
         names = {c.pk: n for n, c in ctx.lookups["campaigns"].items()}
         found = {}
         for item in qs:
@@ -231,7 +231,9 @@ class LedgerItemSheet(SheetSpec):
         return changes
 
     def undo_conflicts(self, changes: list[Any]) -> list[str]:
-        current = LedgerItem.objects.select_for_update().in_bulk([c.object_id for c in changes])
+        current = LedgerItem.objects.select_for_update(of=("self",)).in_bulk(
+            [c.object_id for c in changes]
+        )
         out = []
         for c in changes:
             item = current.get(c.object_id)

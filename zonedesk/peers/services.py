@@ -303,7 +303,7 @@ def can_decide(user, suggestion: SuggestedChange) -> bool:
 
 
 def _pending(suggestion: SuggestedChange) -> SuggestedChange:
-    current = SuggestedChange.objects.select_for_update().get(pk=suggestion.pk)
+    current = SuggestedChange.objects.select_for_update(of=("self",)).get(pk=suggestion.pk)
     if current.status != SuggestedChange.Status.PENDING:
         raise ValidationError(f"该建议已处理（{current.get_status_display()}），不能再次处理。")
     return current

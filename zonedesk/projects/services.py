@@ -319,7 +319,7 @@ def project_update(
     action: str = AuditEvent.Action.UPDATE,
 ) -> Project:
     """Save an edit made on `expected_version`; refuse it if the record moved on since."""
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if current.version != expected_version:
         raise EditConflict(
             label=f"项目“{current.name}”", events=_events_since(current, expected_version)
@@ -409,7 +409,7 @@ def project_archive(*, project: Project, by, reason: str, request=None) -> Proje
     """Archive instead of delete: the project leaves the lists but keeps its data and history."""
     if not reason.strip():
         raise ValidationError({"reason": ["归档须填写原因。"]})
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if current.archived_at is not None:
         raise ValidationError("该项目已归档。")
     current.archived_at = timezone.now()
@@ -429,7 +429,7 @@ def project_archive(*, project: Project, by, reason: str, request=None) -> Proje
 
 @transaction.atomic
 def project_restore(*, project: Project, by, request=None) -> Project:
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if current.archived_at is None:
         raise ValidationError("该项目未归档。")
     current.archived_at = None
@@ -509,7 +509,11 @@ def milestones_plan(
 def milestone_update(
     *, milestone: Milestone, by, data: dict[str, Any], expected_version: int, request=None
 ) -> Milestone:
-    current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    current = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=milestone.pk)
+    )
     if current.version != expected_version:
         raise EditConflict(
             label=f"节点“{current.name}”", events=_events_since(current, expected_version)
