@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示账号（密码均为 {PASSWORD}）：\n"
             "  admin 系统管理员 · leader 主要领导 · deputy 分管领导 · invest 投资合作促进部\n"
-            "  econ 经济发展部 · unit 项目单位（开创集团） · city 上级查看（全部演示开发区） · auditor 审计员\n"
+            "  econ 经济发展部 · unit 项目单位（开创集团） · qiye 企业自报（一企一档）\n"
+            "  city 上级查看（全部演示开发区） · auditor 审计员\n"
             f"打开 http://127.0.0.1:{os.environ.get('PORT', '8000')}/ 登录。"
         )
