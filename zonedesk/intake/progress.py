@@ -40,6 +40,7 @@ from .sheets import (
     SheetSpec,
     _labels,
     _restore,
+    project_of_row,
     stored_value,
 )
 
@@ -274,39 +275,7 @@ class ProgressReportSheet(SheetSpec):
         return period
 
     def _project(self, ctx: Context, row: Row) -> Project:
-        code = row.values.get("project_code")
-        if code:
-            project = ctx.lookups["by_code"].get(code)
-            if project is None:
-                raise RowError(
-                    [ctx.problem(row, "project_code", f"本开发区没有项目代码为{code}的项目。")]
-                )
-        else:
-            name = row.values.get("project_name")
-            if not name:
-                raise RowError(
-                    [
-                        ctx.problem(
-                            row, "project_code", "请填写项目代码或项目名称。", label="项目代码"
-                        )
-                    ]
-                )
-            found = ctx.lookups["by_name"].get(normalize_name(name), [])
-            if not found:
-                raise RowError(
-                    [ctx.problem(row, "project_name", f"本开发区没有名为“{name}”的项目。")]
-                )
-            if len(found) > 1:
-                raise RowError(
-                    [
-                        ctx.problem(
-                            row,
-                            "project_name",
-                            f"本开发区有{len(found)}个项目名为“{name}”，请填写项目代码。",
-                        )
-                    ]
-                )
-            project = found[0]
+        project = project_of_row(ctx, row)
         allowed = ctx.lookups["can"].get(project.pk)
         if allowed is None:
             user = ctx.user

@@ -100,6 +100,40 @@ class RowPlan:
 # --- helpers ---------------------------------------------------------------------------------------
 
 
+def project_of_row(ctx: Context, row: Row) -> Project:
+    """The project a row names, by 项目代码 or else by 项目名称, from `ctx.lookups["by_code"]` and
+    `["by_name"]` (the zone's projects, loaded once); a Chinese refusal when it names none or
+    several."""
+    code = row.values.get("project_code")
+    if code:
+        project = ctx.lookups["by_code"].get(code)
+        if project is None:
+            raise RowError(
+                [ctx.problem(row, "project_code", f"本开发区没有项目代码为{code}的项目。")]
+            )
+    else:
+        name = row.values.get("project_name")
+        if not name:
+            raise RowError(
+                [ctx.problem(row, "project_code", "请填写项目代码或项目名称。", label="项目代码")]
+            )
+        found = ctx.lookups["by_name"].get(normalize_name(name), [])
+        if not found:
+            raise RowError([ctx.problem(row, "project_name", f"本开发区没有名为“{name}”的项目。")])
+        if len(found) > 1:
+            raise RowError(
+                [
+                    ctx.problem(
+                        row,
+                        "project_name",
+                        f"本开发区有{len(found)}个项目名为“{name}”，请填写项目代码。",
+                    )
+                ]
+            )
+        project = found[0]
+    return project
+
+
 def stored_value(instance: models.Model, name: str) -> Any:
     """A field's value as JSON: ids for relations, ISO dates, decimal strings."""
     f = instance._meta.get_field(name)
@@ -1056,39 +1090,7 @@ class MilestoneSheet(SheetSpec):
         ctx.lookups["org"] = {normalize_name(o.name): o for o in orgs}
 
     def _project(self, ctx: Context, row: Row) -> Project:
-        code = row.values.get("project_code")
-        if code:
-            project = ctx.lookups["by_code"].get(code)
-            if project is None:
-                raise RowError(
-                    [ctx.problem(row, "project_code", f"本开发区没有项目代码为{code}的项目。")]
-                )
-        else:
-            name = row.values.get("project_name")
-            if not name:
-                raise RowError(
-                    [
-                        ctx.problem(
-                            row, "project_code", "请填写项目代码或项目名称。", label="项目代码"
-                        )
-                    ]
-                )
-            found = ctx.lookups["by_name"].get(normalize_name(name), [])
-            if not found:
-                raise RowError(
-                    [ctx.problem(row, "project_name", f"本开发区没有名为“{name}”的项目。")]
-                )
-            if len(found) > 1:
-                raise RowError(
-                    [
-                        ctx.problem(
-                            row,
-                            "project_name",
-                            f"本开发区有{len(found)}个项目名为“{name}”，请填写项目代码。",
-                        )
-                    ]
-                )
-            project = found[0]
+        project = project_of_row(ctx, row)
         if project.archived_at is not None:
             raise RowError(
                 [
