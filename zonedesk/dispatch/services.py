@@ -431,7 +431,6 @@ def progress_reports_save(
     it) and the projects' warnings are recomputed."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    closed = now >= period.deadline
     rows = [row for row in rows if not row.is_blank]
     ids = [row.project.pk for row in rows]
     existing = {
@@ -451,71 +450,26 @@ def progress_reports_save(
     errors: dict[str, list[str]] = {}
     pending: list[tuple[ProgressReport, ReportInput, dict[str, str] | None]] = []
     for row in rows:
-        project = row.project
-        name = f"项目“{project.name}”"
-
-        def add(field_name: str, message: str, pk=project.pk) -> None:
-            errors.setdefault(f"{pk}.{field_name}", []).append(message)
-
-        if project.zone_id != period.zone_id:
-            add("__all__", f"{name}不属于{period.zone}，不能在本期次填报。")
-            continue
-        if project.archived_at is not None:
-            add("__all__", f"{name}已归档，不能填报。")
-            continue
-        report = existing.get(project.pk)
-        before = None
-        if report is None:
-            if closed:
-                add(
-                    "__all__",
-                    f"{name}：{period.label}的填报已于{cn_datetime(period.deadline)}截止，不能再报；如需补报请联系责任部门。",
-                )
-                continue
-            report = ProgressReport(period=period, project=project, created_by=by)
-        else:
-            report.period, report.project = period, project
-            if report.status in COUNTED_STATUSES:
-                add(
-                    "__all__",
-                    f"{name}的本期进度{report.get_status_display()}，不能修改；如需更正，请责任部门退回。",
-                )
-                continue
-            if report.status == Status.DRAFT and closed:
-                add(
-                    "__all__",
-                    f"{name}：{period.label}的填报已于{cn_datetime(period.deadline)}截止，草稿不能再提交；如需补报请联系责任部门。",
-                )
-                continue
-            if row.expected_version != report.version:
-                add(
-                    "__all__",
-                    f"{name}的本期进度已被他人修改（现为第{report.version}版），本次保存未生效，请刷新后重新填写。",
-                )
-                continue
-            before = _snapshot(report)
-        for field_name, value in row.values.items():
-            if field_name not in REPORT_FIELDS:
-                raise ValueError(f"unknown report field {field_name}")
-            setattr(
-                report,
-                field_name,
-                ""
-                if value is None and field_name in ("image_progress", "problems", "next_plan")
-                else value,
-            )
-        problems = _check_row(
-            report,
-            row,
+        pk = row.project.pk
+        report = existing.get(pk)
+        # The snapshot is taken before the check sets the row's figures on the report.
+        before = _snapshot(report) if report is not None else None
+        report, problems = progress_report_check(
+            period=period,
+            row=row,
+            existing=report,
+            neighbours=neighbours.get(pk, (None, None)),
             submit=submit,
-            today=today,
-            neighbours=neighbours.get(project.pk, (None, None)),
+            now=now,
+            by=by,
+            check_version=True,
             milestones=milestones,
-            existing_photos=photo_counts.get(report.pk, 0) if report.pk else 0,
+            existing_photos=photo_counts.get(report.pk, 0) if report is not None else 0,
         )
         for field_name, message in problems:
-            add(field_name, message)
-        pending.append((report, row, before))
+            errors.setdefault(f"{pk}.{field_name}", []).append(message)
+        if report is not None:
+            pending.append((report, row, before))
     if errors:
         raise ValidationError(errors)
 
@@ -576,15 +530,22 @@ def progress_report_check(
     submit: bool = True,
     now: dt.datetime | None = None,
     late_filing: bool = False,
+    by: User | None = None,
+    check_version: bool = False,
+    milestones: dict[int, Milestone] | None = None,
+    existing_photos: int = 0,
 ) -> tuple[ProgressReport | None, list[tuple[str, str]]]:
-    """One report checked as `progress_reports_save` checks it, for callers that check many
-    rows of many periods at once (Excel导入 of 进度填报). The caller fetches the existing report
-    and the counted neighbours (as `neighbour_reports` does) once for all its rows; nothing is
-    queried or written here. Returns the report with the row's figures set (unsaved, status
-    unchanged) and the (field, message) problems, each message naming the project.
+    """One report checked by every rule of `progress_reports_save` (which calls it for each
+    row), also for callers that check many rows of many periods at once (Excel导入 of 进度填报).
+    The caller fetches the existing report and the counted neighbours (as `neighbour_reports`
+    does) once for all its rows; nothing is queried or written here. Returns the report with
+    the row's figures set (unsaved, status unchanged; None when the row cannot be filed at
+    all) and the (field, message) problems, each message naming the project.
 
     `late_filing` lets the responsible department file or complete a report for a period that
-    has closed (补报, which the fill page tells units to ask for); units never get it."""
+    has closed (补报, which the fill page tells units to ask for); units never get it.
+    `check_version` refuses a row based on another version of the report than the stored one
+    (a form's edit conflict); an import checks its whole plan against a fingerprint instead."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     project = row.project
@@ -602,7 +563,7 @@ def progress_report_check(
                     f"{name}：{period.label}的填报已于{cn_datetime(period.deadline)}截止，不能再报；如需补报请联系责任部门。",
                 )
             ]
-        report = ProgressReport(period=period, project=project, created_by_id=None)
+        report = ProgressReport(period=period, project=project, created_by=by)
     else:
         report = existing
         report.period, report.project = period, project
@@ -618,6 +579,13 @@ def progress_report_check(
                 (
                     "__all__",
                     f"{name}：{period.label}的填报已于{cn_datetime(period.deadline)}截止，草稿不能再提交；如需补报请联系责任部门。",
+                )
+            ]
+        if check_version and row.expected_version != report.version:
+            return None, [
+                (
+                    "__all__",
+                    f"{name}的本期进度已被他人修改（现为第{report.version}版），本次保存未生效，请刷新后重新填写。",
                 )
             ]
     for field_name, value in row.values.items():
@@ -636,8 +604,8 @@ def progress_report_check(
         submit=submit,
         today=today,
         neighbours=neighbours,
-        milestones={},
-        existing_photos=0,
+        milestones=milestones or {},
+        existing_photos=existing_photos,
     )
     return report, problems
 
