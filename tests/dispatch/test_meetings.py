@@ -107,17 +107,56 @@ def test_the_agenda_is_built_from_the_data_and_dropped_items_stay_dropped(world)
     unregistered = list(agenda._sources)
     agenda._sources.clear()  # other apps' sources have their own tests
     try:
-        assert services.agenda_build(meeting=meeting, by=world.deputy) == 4
+        # The 小调度 is the deputy's: only his 分管部门 (经济发展部); the blocker on the
+        # investment department's project waits for the 大调度.
+        assert services.agenda_build(meeting=meeting, by=world.deputy) == 3
     finally:
         agenda._sources.extend(unregistered)
+    assert set(meeting.agenda_items.values_list("key", flat=True)) == {
+        f"project:{world.project.pk}", f"supervision:{item.pk}", f"blocker:{escalated.pk}",
+    }  # fmt: skip
     first = meeting.agenda_items.get(key=f"project:{world.project.pk}")
     services.agenda_drop(item=first, by=world.deputy)
     manual = services.agenda_add(meeting=meeting, by=world.deputy, title="安全生产专项检查")
     assert services.agenda_build(meeting=meeting, by=world.deputy) == 0
     assert list(meeting.agenda_items.filter(dropped=False).values_list("manual", flat=True)) == [
-        False, False, False, True,
+        False, False, True,
     ]  # fmt: skip
     assert manual.reason == "主持人增加。"
+
+
+def test_a_small_meeting_takes_the_chairs_departments_and_a_large_one_the_zone(world):
+    """单周小调度 is the deputy's portfolio (分管部门); 双周大调度 and a 小调度 chaired by somebody
+    without 分管部门 take the whole zone. Candidates naming no department are always kept."""
+    ours = raise_blocker(world.project, world.econ, days_ago=20, deadline_in=1)
+    theirs = raise_blocker(world.invest_project, world.invest, days_ago=20, deadline_in=1)
+
+    def source(zone, meeting_date, meeting_kind):
+        yield agenda.AgendaCandidate(
+            kind="ledger", key="ledger:zone", title="全区台账", reason="逾期。", url="/"
+        )
+        yield agenda.AgendaCandidate(
+            kind="ledger", key="ledger:invest", title="投促部台账", reason="逾期。", url="/",
+            departments=(world.invest_project.department_id,),
+        )  # fmt: skip
+
+    agenda.register_source(source)
+    try:
+        built = {}
+        for kind, chair in [("small", world.deputy), ("small", world.leader), ("large", None)]:
+            meeting = past_meeting(world.zone, days_ago=0, kind=kind, chair=chair)
+            services.agenda_build(meeting=meeting, by=world.leader)
+            built[kind, chair] = set(meeting.agenda_items.values_list("key", flat=True))
+    finally:
+        agenda.unregister_source(source)
+    deputy = built["small", world.deputy]
+    assert {f"blocker:{ours.pk}", "ledger:zone"} <= deputy
+    assert f"blocker:{theirs.pk}" not in deputy and "ledger:invest" not in deputy
+    assert world.invest_project.department_id not in set(
+        world.deputy.supervised_departments.values_list("pk", flat=True)
+    )
+    whole = {f"blocker:{ours.pk}", f"blocker:{theirs.pk}", "ledger:zone", "ledger:invest"}
+    assert whole <= built["small", world.leader] and whole <= built["large", None]
 
 
 def test_a_registered_source_joins_the_agenda_and_a_broken_one_is_skipped(world):

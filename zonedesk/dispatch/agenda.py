@@ -1,9 +1,9 @@
 """议程 (meeting agenda) built from the data.
 
-`candidates(zone, meeting_date, meeting_kind)` lists what a dispatch meeting should discuss:
-the built-in sources here (red and amber projects, blockers overdue or escalated to the chair's
-level, open 督办 from earlier meetings) followed by the sources other apps register from their
-`AppConfig.ready()`:
+`candidates(zone, meeting_date, meeting_kind, departments=...)` lists what a dispatch meeting
+should discuss: the built-in sources here (red and amber projects, blockers overdue or escalated
+to the chair's level, open 督办 from earlier meetings) followed by the sources other apps register
+from their `AppConfig.ready()`:
 
     from zonedesk.dispatch.agenda import AgendaCandidate, register_source
 
@@ -15,13 +15,18 @@ level, open 督办 from earlier meetings) followed by the sources other apps reg
 A source must be cheap (a few queries, not one per row) and must not write. A failing source is
 logged and skipped so one broken app cannot empty every agenda. Keys are stable: the meeting
 page adds a candidate only once and remembers the ones the chair dropped.
+
+A 单周小调度 is chaired by a deputy (分管领导) for the departments he or she supervises (分管部门):
+with `departments` given, only candidates concerning one of them are kept. A candidate names the
+departments it concerns in `departments` (a project's 责任部门; a blocker's project department and
+the department that must solve it); one that names none concerns the whole zone and is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -39,6 +44,7 @@ class AgendaCandidate:
     reason: str  # why it is on the agenda, one sentence, Chinese
     url: str
     colour: str = ""  # "red"/"amber"/"" for ordering
+    departments: tuple[int, ...] = ()  # department ids it concerns; () = the whole zone
 
 
 Source = Callable[..., Iterable[AgendaCandidate]]
@@ -61,9 +67,12 @@ def unregister_source(fn: Source) -> None:
         _sources.remove(fn)
 
 
-def candidates(zone, meeting_date: dt.date, meeting_kind: str) -> list[AgendaCandidate]:
+def candidates(
+    zone, meeting_date: dt.date, meeting_kind: str, *, departments: Collection[int] | None = None
+) -> list[AgendaCandidate]:
     """Built-in sources, then registered ones; one candidate per key (the first wins), ordered
-    by colour (red, amber, none) and then by the order the sources gave them."""
+    by colour (red, amber, none) and then by the order the sources gave them. With
+    `departments`, only candidates concerning one of them (or the whole zone)."""
     found: list[AgendaCandidate] = []
     for source in [*BUILT_IN, *_sources]:
         try:
@@ -72,8 +81,11 @@ def candidates(zone, meeting_date: dt.date, meeting_kind: str) -> list[AgendaCan
             logger.exception("agenda source %r failed", source)
     seen: set[str] = set()
     unique = []
+    wanted = None if departments is None else set(departments)
     for c in found:
         if c.key in seen:
+            continue
+        if wanted is not None and c.departments and wanted.isdisjoint(c.departments):
             continue
         seen.add(c.key)
         unique.append(c)
@@ -109,6 +121,7 @@ def project_source(zone, meeting_date: dt.date, meeting_kind: str) -> Iterable[A
             reason=first or f"项目处于{w.get_colour_display()}预警。",
             url=reverse("projects:detail", args=[w.project_id]),
             colour=w.colour,
+            departments=(w.project.department_id,),
         )
 
 
@@ -141,6 +154,7 @@ def blocker_source(zone, meeting_date: dt.date, meeting_kind: str) -> Iterable[A
             reason="，".join(parts) + "。",
             url=reverse("dispatch:blocker", args=[b.pk]),
             colour="red" if b.deadline < meeting_date else "amber",
+            departments=(b.project.department_id, b.department_id),
         )
 
 
@@ -173,6 +187,7 @@ def supervision_source(zone, meeting_date: dt.date, meeting_kind: str) -> Iterab
             reason=reason,
             url=reverse("dispatch:supervision", args=[item.pk]),
             colour=colour,
+            departments=(item.department_id,),
         )
 
 

@@ -1627,15 +1627,21 @@ def meeting_cancel(
 @transaction.atomic
 def agenda_build(*, meeting: Meeting, by: User, request=None) -> int:
     """Add every agenda candidate (agenda.candidates) not on the agenda yet; items the chair
-    dropped stay dropped. Returns how many were added."""
+    dropped stay dropped. A 小调度 chaired by a deputy with 分管部门 takes only what concerns
+    those departments; a 大调度, or a 小调度 without such a chair, the whole zone. Returns how
+    many were added."""
     from . import agenda
 
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("会议已取消。")
+    departments = None
+    if meeting.kind == agenda.SMALL and meeting.chair_id is not None:
+        departments = set(meeting.chair.supervised_departments.values_list("pk", flat=True))
+        departments = departments or None
     present = set(meeting.agenda_items.exclude(key="").values_list("key", flat=True))
     last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0
     new = []
-    for c in agenda.candidates(meeting.zone, meeting.date, meeting.kind):
+    for c in agenda.candidates(meeting.zone, meeting.date, meeting.kind, departments=departments):
         if c.key in present:
             continue
         last += 1
