@@ -6,8 +6,10 @@ funnel, 亩均 and finance pages."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -107,6 +109,29 @@ def test_a_clerk_works_a_firm_from_figures_to_a_loan(world, page):
     page.click("button:has-text('答复')")
     expect(page.locator("[data-testid=request-status]")).to_contain_text("已答复")
     assert ServiceRequest.objects.get().due_on == dt.date(2026, 2, 26)
+    # The request list, filtered on screen, exports what it shows.
+    page.goto("/enterprises/requests/")
+    page.select_option("select[name=status]", label="已答复")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("企业诉求")
+    with open(info.value.path(), "rb") as saved:  # the download has no .xlsx suffix
+        sheet = openpyxl.load_workbook(io.BytesIO(saved.read())).active
+    assert "状态：已答复" in sheet["A2"].value
+    assert [c.value for c in sheet[3]][:5] == [
+        "受理日期",
+        "企业名称",
+        "统一社会信用代码",
+        "诉求类别",
+        "诉求内容",
+    ]
+    assert [c.value for c in sheet[4]][1:5] == [
+        firm.name,
+        firm.organisation.credit_code,
+        "融资",
+        "购置设备需贷款800万元",
+    ]
+    assert sheet.max_row == 4
 
     # A policy written as rules over the firm's data: who qualifies and why.
     page.goto("/enterprises/policies/new/")

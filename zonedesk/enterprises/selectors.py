@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from zonedesk import access
-from zonedesk.accounts.models import User
+from zonedesk.accounts.models import Role, User
 from zonedesk.zones.models import Industry, Zone
 
 from . import rules
@@ -26,6 +26,7 @@ from .models import (
     Certificate,
     Enterprise,
     EnterpriseSettings,
+    FinancingNeed,
     MonthlyFigure,
     MuEvaluation,
     MuResult,
@@ -248,18 +249,25 @@ def registry(user: User, filters: RegistryFilters | None = None) -> QuerySet[Ent
     return qs.order_by("organisation__name")
 
 
-def candidate_ids(enterprises: list[Enterprise], tier: str) -> list[int]:
-    """Firms that meet every checkable condition of `tier` now and do not hold it."""
+def tier_results(enterprises: list[Enterprise], tier: str) -> dict[int, rules.TierResult]:
+    """Firm → its result for one tier (status and every condition), under its zone's rules."""
     facts = facts_for(enterprises)
     by_zone: dict[int, dict] = {}
-    ids = []
+    out: dict[int, rules.TierResult] = {}
     for e in enterprises:
         if e.zone_id not in by_zone:
             by_zone[e.zone_id] = tier_rules_for(e.zone_id)[0]
         for result in rules.evaluate_tiers(facts[e.pk], by_zone[e.zone_id]):
-            if result.tier == tier and result.status == "eligible":
-                ids.append(e.pk)
-    return ids
+            if result.tier == tier:
+                out[e.pk] = result
+    return out
+
+
+def candidate_ids(enterprises: list[Enterprise], tier: str) -> list[int]:
+    """Firms that meet every checkable condition of `tier` now and do not hold it."""
+    return [
+        pk for pk, result in tier_results(enterprises, tier).items() if result.status == "eligible"
+    ]
 
 
 def held_tiers(enterprises: list[Enterprise]) -> dict[int, list[str]]:
@@ -384,6 +392,16 @@ def service_requests(
     return qs.order_by("status", "due_on", "-id")
 
 
+def request_filters_text(status: str, overdue: bool) -> str:
+    """The request list's filters as the export's filter line names them."""
+    parts = []
+    if status:
+        parts.append(f"状态：{ServiceRequest.Status(status).label}")
+    if overdue:
+        parts.append("仅看超期")
+    return "；".join(parts)
+
+
 def overdue_requests(zone_id: int, on: dt.date | None = None) -> QuerySet[ServiceRequest]:
     on = on or timezone.localdate()
     zone_ids = list(
@@ -437,6 +455,30 @@ def policy_matches(
     order = {True: 0, None: 1, False: 2}
     out.sort(key=lambda t: (order[t[1]], t[0].organisation.name))
     return out
+
+
+def policy_list(user: User) -> QuerySet[Policy]:
+    """The policies page: the zone's policies not archived."""
+    return access.policies_for(user).filter(archived_at__isnull=True)
+
+
+MATCH_SHOWS = {"fit": True, "missing": None, "no": False}
+
+
+def policy_match_list(
+    user: User, policy: Policy, show: str
+) -> tuple[list[tuple[Enterprise, bool | None, tuple]], dict[str, int]]:
+    """Who of the firms `user` may see fits a policy: the rows of one outcome (符合 / 缺数据 /
+    不符合, `show`) and the count of each."""
+    enterprises = list(
+        access.enterprises_for(user).filter(zone_id=policy.zone_id).select_related("organisation")
+    )
+    matches = policy_matches(policy, enterprises)
+    counts = {
+        name: sum(1 for m in matches if m[1] is wanted) for name, wanted in MATCH_SHOWS.items()
+    }
+    wanted = MATCH_SHOWS.get(show, True)
+    return [m for m in matches if m[1] is wanted], counts
 
 
 def policies_in_force(zone_id: int, on: dt.date | None = None) -> QuerySet[Policy]:
@@ -494,11 +536,46 @@ def mu_firms(zone_id: int, year: int) -> tuple[list[rules.MuFirm], dict[int, Ent
     return firms, {e.pk: e for e in enterprises}
 
 
+def mu_evaluations(user: User) -> QuerySet[MuEvaluation]:
+    """The evaluations a user may see; a firm's own user sees none still in draft."""
+    evaluations = MuEvaluation.objects.filter(
+        zone_id__in=access.zone_ids_in_scope(user)
+    ).select_related("zone")
+    if user.role == Role.UNIT:
+        evaluations = evaluations.exclude(status=MuEvaluation.Status.DRAFT)
+    return evaluations
+
+
+def mu_results(user: User, evaluation: MuEvaluation, grade: str = "") -> QuerySet[MuResult]:
+    """An evaluation's results by grade and rank; a firm's own user sees only its own."""
+    results = evaluation.results.select_related("enterprise__organisation").order_by(
+        "grade", "rank"
+    )
+    if user.role == Role.UNIT:
+        results = results.filter(enterprise__organisation_id=user.organisation_id)
+    if grade in MuResult.Grade.values:
+        results = results.filter(grade=grade)
+    return results
+
+
 def mu_distribution(evaluation: MuEvaluation) -> dict[str, int]:
     counts = dict(
         evaluation.results.values_list("grade").annotate(n=Count("id")).values_list("grade", "n")
     )
     return {grade: counts.get(grade, 0) for grade in MuResult.Grade.values}
+
+
+# --- finance (银企对接) ----------------------------------------------------------------------------
+
+
+def financing_needs(user: User, status: str = "") -> QuerySet[FinancingNeed]:
+    """The finance page's needs table: every financing need of the user's zones."""
+    needs = FinancingNeed.objects.filter(
+        enterprise__zone_id__in=access.zone_ids_in_scope(user)
+    ).select_related("enterprise__organisation", "institution", "event")
+    if status in FinancingNeed.Status.values:
+        needs = needs.filter(status=status)
+    return needs
 
 
 # --- the 一企一档 page's other panels ---------------------------------------------------------------

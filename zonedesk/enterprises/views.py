@@ -20,7 +20,7 @@ from zonedesk.forms import add_service_errors
 from zonedesk.projects.services import EditConflict
 from zonedesk.zones.models import Industry
 
-from . import forms, rules, selectors, services
+from . import exports, forms, rules, selectors, services
 from .models import (
     CalendarDay,
     Certificate,
@@ -60,6 +60,14 @@ def _int(value, default: int = 0) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def _query(request) -> str:
+    """The query string of the page without page and format: what an 导出Excel link carries."""
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _fail(form, exc) -> None:
@@ -116,38 +124,10 @@ def registry_view(request):
 @require_http_methods(["GET"])
 def registry_export(request):
     """导出Excel: the register as filtered on screen, audited."""
-    from zonedesk.intake.export import ExportColumn, export_xlsx, filters_text
-
     _reader(request)
     form, filters = _registry_filters(request)
     rows = list(selectors.registry(request.user, filters))
-    tiers = selectors.held_tiers(rows)
-    names = selectors.industry_names(e.industry_code for e in rows)
-    spec = [
-        ("企业名称", "text", lambda e: e.organisation.name),
-        ("统一社会信用代码", "text", lambda e: e.organisation.credit_code),
-        ("开发区", "text", lambda e: e.zone.label),
-        ("所在园区", "text", lambda e: e.park.label if e.park_id else ""),
-        ("行业代码", "text", lambda e: e.industry_code),
-        ("行业名称", "text", lambda e: names.get(e.industry_code, "")),
-        ("企业规模", "text", lambda e: e.get_size_display()),
-        ("成立日期", "date", lambda e: e.founded_on),
-        ("用地面积（亩）", "decimal", lambda e: e.land_area_mu),
-        ("资质", "text", lambda e: "、".join(tiers.get(e.pk, []))),
-        ("上年营业收入（万元）", "money", lambda e: e.last_revenue),
-        ("上年税收（万元）", "money", lambda e: e.last_tax),
-        ("亩均等级", "text", lambda e: e.mu_grade or ""),
-        ("联系人", "text", lambda e: e.organisation.contact_name),
-        ("联系电话", "text", lambda e: e.organisation.contact_phone),
-    ]
-    return export_xlsx(
-        request,
-        columns=[ExportColumn(label, kind) for label, kind, _ in spec],
-        rows=([fn(e) for _, _, fn in spec] for e in rows),
-        title="企业名录",
-        filters_text=filters_text(form),
-        count=len(rows),
-    )
+    return exports.registry_xlsx(request, rows, form, filters.candidate)
 
 
 @require_http_methods(["GET", "POST"])
@@ -409,6 +389,9 @@ def funnel_view(request):
     if zone_id not in access.zone_ids_in_scope(request.user):
         raise access.deny(request.user, what="无权查看该开发区", request=request)
     rows = selectors.funnel(zone_id)
+    if request.GET.get("format") == "xlsx":
+        label = next((z.label for z in zones if z.pk == zone_id), "")
+        return exports.funnel_xlsx(request, rows, zone_label=label)
     _, ruleset = selectors.tier_rules_for(zone_id)
     return render(
         request,
@@ -427,7 +410,11 @@ def funnel_view(request):
 def expiring_view(request):
     _reader(request)
     days = min(max(_int(request.GET.get("days"), 90), 1), 730)
-    certs = list(selectors.expiring_certificates(request.user, days=days)[:500])
+    certs = selectors.expiring_certificates(request.user, days=days)
+    if request.GET.get("format") == "xlsx":
+        # The whole list: the page stops at 500 rows only to stay readable.
+        return exports.expiring_xlsx(request, list(certs), days=days)
+    certs = list(certs[:500])
     return render(
         request,
         "enterprises/expiring.html",
@@ -524,11 +511,9 @@ def settings_view(request):
 def mu_list(request):
     _reader(request)
     user = request.user
-    evaluations = MuEvaluation.objects.filter(
-        zone_id__in=access.zone_ids_in_scope(user)
-    ).select_related("zone")
-    if user.role == Role.UNIT:
-        evaluations = evaluations.exclude(status=MuEvaluation.Status.DRAFT)
+    evaluations = selectors.mu_evaluations(user)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.mu_list_xlsx(request, evaluations)
     can_manage = access.can_manage_enterprise_rules(user, user.zone_id)
     last = timezone.localdate().year - 1
     form = forms.MuComputeForm(
@@ -565,14 +550,10 @@ def mu_list(request):
 def mu_detail(request, pk: int):
     user = request.user
     evaluation = access.get_mu_evaluation_for_user(user, pk, request=request)
-    results = evaluation.results.select_related("enterprise__organisation").order_by(
-        "grade", "rank"
-    )
-    if user.role == Role.UNIT:
-        results = results.filter(enterprise__organisation_id=user.organisation_id)
     grade = request.GET.get("grade", "")
-    if grade in MuResult.Grade.values:
-        results = results.filter(grade=grade)
+    results = selectors.mu_results(user, evaluation, grade)
+    if request.GET.get("format") == "xlsx":
+        return exports.mu_results_xlsx(request, evaluation, results, grade=grade)
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     distribution = selectors.mu_distribution(evaluation)
     context = {
@@ -649,12 +630,13 @@ def mu_objection(request, pk: int):
 def request_list(request):
     _reader(request)
     status = request.GET.get("status", "")
+    status = status if status in ServiceRequest.Status.values else ""
     overdue = request.GET.get("overdue") == "1"
-    qs = selectors.service_requests(
-        request.user,
-        status=status if status in ServiceRequest.Status.values else "",
-        overdue=overdue,
-    )
+    qs = selectors.service_requests(request.user, status=status, overdue=overdue)
+    if request.GET.get("format") == "xlsx":
+        return exports.requests_xlsx(
+            request, qs, filters=selectors.request_filters_text(status, overdue)
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -663,6 +645,7 @@ def request_list(request):
             "page": page,
             "status": status,
             "overdue": overdue,
+            "query": _query(request),
             "statuses": ServiceRequest.Status.choices,
             "today": timezone.localdate(),
             "can_create": request.user.role in access.ENTERPRISE_EDITORS,
@@ -768,7 +751,9 @@ def request_detail(request, pk: int):
 @require_http_methods(["GET"])
 def policy_list(request):
     _reader(request)
-    policies = access.policies_for(request.user).filter(archived_at__isnull=True)
+    policies = selectors.policy_list(request.user)
+    if request.GET.get("format") == "xlsx":
+        return exports.policies_xlsx(request, policies)
     return render(
         request,
         "enterprises/policies.html",
@@ -819,18 +804,12 @@ def policy_edit(request, pk: int | None = None):
 def policy_detail(request, pk: int):
     user = request.user
     policy = access.get_policy_for_user(user, pk, request=request)
-    enterprises = list(
-        access.enterprises_for(user).filter(zone_id=policy.zone_id).select_related("organisation")
-    )
-    matches = selectors.policy_matches(policy, enterprises)
     show = request.GET.get("show", "fit")
-    counts = {
-        "fit": sum(1 for m in matches if m[1] is True),
-        "missing": sum(1 for m in matches if m[1] is None),
-        "no": sum(1 for m in matches if m[1] is False),
-    }
-    wanted = {"fit": True, "missing": None, "no": False}.get(show, True)
-    shown = [m for m in matches if m[1] is wanted][:300]
+    show = show if show in selectors.MATCH_SHOWS else "fit"
+    matches, counts = selectors.policy_match_list(user, policy, show)
+    if request.GET.get("format") == "xlsx":
+        return exports.policy_matches_xlsx(request, policy, matches, show=show)
+    shown = matches[:300]
     return render(
         request,
         "enterprises/policy_detail.html",
@@ -854,12 +833,11 @@ def finance_view(request):
     if user.role == Role.UNIT:
         raise access.deny(user, what="企业用户请在本企业档案中查看融资需求", request=request)
     zone_ids = access.zone_ids_in_scope(user)
-    needs = FinancingNeed.objects.filter(enterprise__zone_id__in=zone_ids).select_related(
-        "enterprise__organisation", "institution", "event"
-    )
     status = request.GET.get("status", "")
-    if status in FinancingNeed.Status.values:
-        needs = needs.filter(status=status)
+    status = status if status in FinancingNeed.Status.values else ""
+    needs = selectors.financing_needs(user, status)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.needs_xlsx(request, needs, status=status)
     institutions = FinancialInstitution.objects.filter(zone_id__in=zone_ids).prefetch_related(
         "products"
     )
@@ -908,6 +886,7 @@ def finance_view(request):
             "events": events,
             "totals": totals,
             "status": status,
+            "query": _query(request),
             "statuses": FinancingNeed.Status.choices,
             "can_edit": can_edit,
             "inst_form": inst_form,
