@@ -100,6 +100,15 @@ def test_city_compares_two_zones_and_cannot_edit(world, catalogue, page):
     page.goto("/indicators/zones/?year=2026&month=2")
     expect(page.locator("#overview tbody tr")).to_have_count(2)
     expect(page.locator("#overview thead")).to_contain_text("招商签约项目")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert "统计期：2026年1-2月" in sheet["A2"].value
+    header = [c.value for c in sheet[3]]
+    assert header[0] == "开发区" and "招商签约项目（个）" in header
+    assert {r[0] for r in sheet.iter_rows(min_row=4, values_only=True)} == {
+        "阳泉高新区", "屯留经开区",
+    }  # fmt: skip
     page.goto("/indicators/compare/")
     page.select_option("select[name=a]", label="阳泉高新区")
     page.select_option("select[name=b]", label="屯留经开区")
@@ -109,6 +118,17 @@ def test_city_compares_two_zones_and_cannot_edit(world, catalogue, page):
     row = page.locator("#compare tr[data-code=FAI]")
     expect(row).to_contain_text("2.0")
     expect(row).to_contain_text("11.0")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("两区对比阳泉高新区与屯留经开区2026年1-2月")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    header = [c.value for c in sheet[3]]
+    fai = next(
+        r
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+        if r[0] == "固定资产投资（不含农户）"
+    )
+    assert fai[header.index("屯留经开区同比（%）")] == 11
     screenshot(page, "indicators-compare")
     # Nothing to edit: no entry link, and the entry page is refused.
     expect(page.locator("nav.subnav")).not_to_contain_text("按月填报")

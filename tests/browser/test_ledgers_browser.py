@@ -4,6 +4,9 @@ evidence and applies; it is refused the check; the supervising department fails 
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -107,6 +110,11 @@ def test_an_item_from_pending_to_closed_through_a_failed_and_a_passed_check(worl
 def test_city_reads_the_ledger_and_cannot_act(world, item, page):
     sign_in(page, "city")
     page.goto("/ledgers/")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert [c.value for c in sheet[3]][:2] == ["专项行动", "领域"]
+    assert sheet["A4"].value == item.campaign.name and sheet["G4"].value == 1
     expect(page.locator("a:has-text('新建专项行动')")).to_have_count(0)
     page.click("#campaigns a")
     expect(page.locator("a:has-text('登记问题')")).to_have_count(0)
@@ -160,3 +168,21 @@ def test_econ_registers_a_campaign_and_an_item_by_the_forms(world, page):
         page.click("#campaigns a")
         page.click("text=导出台账")
     assert info.value.suggested_filename.startswith("餐饮油烟专项整治问题整改台账")
+
+
+def test_each_statistics_table_exports_with_the_period_on_screen(world, item, page):
+    sign_in(page, "econ")
+    page.goto("/ledgers/stats/")
+    page.select_option("select[name=period]", value="2026")
+    page.click("form.filters button")
+    expect(page.locator("h1")).to_contain_text("2026年全年")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx-campaigns]")
+    assert info.value.suggested_filename.startswith("阳泉高新区整改统计（按专项行动）")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert "统计期间：2026年全年" in sheet["A2"].value
+    assert list(sheet.iter_rows(min_row=4, values_only=True)) == [(item.campaign.name, 1, 0, 0, 0)]
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx-overdue]")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert [c.value for c in sheet[3]][:3] == ["编号", "专项行动", "问题"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 import pytest
 from docx import Document
 from playwright.sync_api import expect
@@ -73,6 +74,13 @@ def test_the_gantt_shows_plan_against_actual_and_filters(week, page):  # noqa: F
     page.click("#gantt-filters button[type=submit]")
     expect(page.locator("[data-testid=gantt-count]")).to_contain_text("共2个项目")
     expect(page.locator("#gantt .bar-wrapper.zd-plan")).to_have_count(2)
+    # The plan table as .xlsx, with the department chosen on screen.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith(f"{w.zone.label}挂图作战计划表")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert "责任部门：投资合作促进部" in sheet["A2"].value
+    assert {r[0] for r in sheet.iter_rows(min_row=4, values_only=True)} == {"YQ-002", "YQ-003"}
     page.locator(f"#gantt .bar-wrapper[data-id='p{w.invest_project.pk}-plan'] .bar-label").click()
     page.wait_for_url(f"**/projects/{w.invest_project.pk}/")
 

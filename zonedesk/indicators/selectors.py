@@ -341,6 +341,7 @@ class Cell:
     colour: str = "grey"
     url: str = ""
     rank: int | None = None
+    figures: dict = field(default_factory=dict)  # the numbers behind a composite text (funnel)
 
 
 @dataclass
@@ -360,8 +361,14 @@ class Overview:
     cells: dict[str, dict[int, Cell]]  # measure key → zone id → cell
     notes: list[str] = field(default_factory=list)
 
-    def rows(self) -> list[tuple[Zone, list[Cell]]]:
-        return [(z, [self.cells[m.key][z.pk] for m in self.measures]) for z in self.zones]
+    def rows(self, sort: str = "") -> list[tuple[Zone, list[Cell]]]:
+        """One row per zone; ranked on the measure `sort` when it is one of the measures."""
+        rows = [(z, [self.cells[m.key][z.pk] for m in self.measures]) for z in self.zones]
+        keys = [m.key for m in self.measures]
+        if sort in keys:
+            i = keys.index(sort)
+            rows.sort(key=lambda r: (r[1][i].rank is None, r[1][i].rank or 0))
+        return rows
 
     def ranking(self, key: str) -> list[tuple[Zone, Cell]]:
         cells = self.cells[key]
@@ -521,6 +528,9 @@ def overview(zones: list[Zone], year: int, month: int) -> Overview:
             cell = Cell(url=f"{funnel_url}?zone={z.pk}&year={year}")
             if f:
                 cell.value = Decimal(f.get("signed", 0))
+                cell.figures = {
+                    k: f.get(k, 0) for k in ("signed", "started", "producing", "signed_amount")
+                }
                 cell.text = f"{f.get('signed', 0)}/{f.get('started', 0)}/{f.get('producing', 0)}"
                 cell.detail = (
                     f"签约{f.get('signed', 0)}个、{f.get('signed_amount', 0) / 10000:,.2f}亿元，"

@@ -14,7 +14,7 @@ from zonedesk import access
 from zonedesk.forms import add_service_errors
 from zonedesk.intake.export import ExportColumn, export_xlsx
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import IndicatorForm, MonthEntryForm, TargetsForm, ThresholdsForm
 from .models import Assessor, IndicatorValue, Target
 
@@ -166,6 +166,8 @@ def fai(request):
         "year": year,
         "rows": selectors.fai_comparison(zone, year),
     }
+    if request.GET.get("format") == "xlsx":
+        return exports.fai_xlsx(request, zone, year, context["rows"])
     return render(request, "indicators/fai.html", context)
 
 
@@ -340,11 +342,9 @@ def overview(request):
         for cell in data.cells.get("funnel", {}).values():
             cell.url = ""
     sort = request.GET.get("sort", "")
-    rows = data.rows()
-    keys = [m.key for m in data.measures]
-    if sort in keys:
-        i = keys.index(sort)
-        rows.sort(key=lambda r: (r[1][i].rank is None, r[1][i].rank or 0))
+    rows = data.rows(sort)
+    if request.GET.get("format") == "xlsx":
+        return exports.overview_xlsx(request, data, rows, sort=sort)
     # One ranking table at a time (the sorted measure, else the first): at province scale seven
     # tables of a hundred rows each would be most of the page's time.
     ranked = next(
@@ -374,6 +374,8 @@ def compare(request):
     b = pick("b", zones[1] if len(zones) > 1 else zones[0])
     year, month = _period(request, ids)
     left, right = selectors.scorecard(a, year, month), selectors.scorecard(b, year, month)
+    if request.GET.get("format") == "xlsx":
+        return exports.compare_xlsx(request, a, b, year, month, _pairs(left, right))
     context = {
         "zones": zones, "a": a, "b": b, "year": year, "month": month, "months": range(1, 13),
         "pairs": _pairs(left, right), "schedule": selectors.schedule_percent(month),
@@ -393,8 +395,10 @@ def rank(request):
     """排名变化: a zone's rank among the zones in scope, month by month."""
     zone, zones = _zone(request)
     year = _int(request, "year", selectors.default_period([z.pk for z in zones])[0], 2000, 2100)
+    history = selectors.rank_history(zones, zone, year)
+    if request.GET.get("format") == "xlsx":
+        return exports.rank_xlsx(request, zone, zones, year, history)
     context = {
-        "zone": zone, "zones": zones, "year": year,
-        "history": selectors.rank_history(zones, zone, year), "months": range(1, 13),
+        "zone": zone, "zones": zones, "year": year, "history": history, "months": range(1, 13),
     }  # fmt: skip
     return render(request, "indicators/rank.html", context)

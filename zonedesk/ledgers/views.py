@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +18,7 @@ from zonedesk.zones.models import Department
 
 from . import selectors, services
 from .evidence import ALLOWED, MAX_BYTES, clean_evidence
-from .export import ledger_xlsx
+from .export import STATS_TABLES, campaigns_xlsx, ledger_xlsx, stats_xlsx
 from .forms import CampaignForm, CheckForm, EvidenceForm, ItemForm, NoteForm, StatsForm
 from .models import Status
 
@@ -44,6 +44,14 @@ def _zone_items(request, zone):
     )
 
 
+def _query(request) -> str:
+    """The page's GET parameters without the export's own, for the 导出Excel links."""
+    query = request.GET.copy()
+    for name in ("format", "table"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 def _version(request) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
@@ -57,10 +65,13 @@ def campaigns(request):
     rows = selectors.campaigns_with_counts(
         access.campaigns_for(request.user).filter(zone=zone), items
     )
+    total = selectors.counts_total(items)
+    if request.GET.get("format") == "xlsx":
+        return campaigns_xlsx(request, zone, rows, total)
     context = {
-        "zone": zone, "zones": zones, "campaigns": rows,
-        "total": selectors.counts_total(items),
+        "zone": zone, "zones": zones, "campaigns": rows, "total": total,
         "can_edit": access.can_edit_ledgers(request.user, zone.pk),
+        "query": _query(request),
     }  # fmt: skip
     return render(request, "ledgers/campaigns.html", context)
 
@@ -231,8 +242,6 @@ def item_action(request, pk: int, action: str):
     """One step of the item's life; who may take it is decided in access (a refused check by
     the fixing unit is audited and answered with 403)."""
     if action not in ACTIONS:
-        from django.http import Http404
-
         raise Http404("未知的操作。")
     need, done = ACTIONS[action]
     item = access.get_ledger_item_for_user(request.user, pk, action=need, request=request)
@@ -316,13 +325,22 @@ def stats(request):
     by_campaign = selectors.counts_by(items, "campaign_id", start=start, end=end)
     by_dept = selectors.counts_by(items, "responsible_department_id", start=start, end=end)
     departments = Department.objects.in_bulk(list(by_dept))
+    table = ""
+    if request.GET.get("format") == "xlsx":
+        table = request.GET.get("table") or "campaigns"
+    if table and table not in STATS_TABLES:
+        raise Http404("没有这张统计表。")
+    overdue = selectors.item_list(selectors.overdue_items(items))
     context = {
         "zone": zone, "zones": zones, "form": form, "period_label": chosen[1] if chosen else "全部",
         "by_campaign": [(camps[k], c) for k, c in by_campaign.items() if k in camps],
         "by_department": [(departments[k], c) for k, c in by_dept.items() if k in departments],
         "total": selectors.counts_total(items, start=start, end=end),
         "repeats": selectors.repeat_rates(items),
-        "overdue": selectors.item_list(selectors.overdue_items(items))[:200],
-        "today": timezone.localdate(),
+        # The page lists the first 200 overdue items; the export has them all.
+        "overdue": overdue if table else overdue[:200],
+        "today": timezone.localdate(), "query": _query(request),
     }  # fmt: skip
+    if table:
+        return stats_xlsx(request, zone, table, context, context["period_label"], context["today"])
     return render(request, "ledgers/stats.html", context)

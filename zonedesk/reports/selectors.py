@@ -571,6 +571,48 @@ class GanttFilters:
 
 GANTT_LIMIT = 150
 
+# A milestone's state on the Gantt (its marker's colour) and in the plan table's export.
+MILESTONE_STATES = {
+    "done": "已完成",
+    "late_done": "逾期完成",
+    "late": "逾期未完成",
+    "open": "未到期",
+}
+
+
+def milestone_state(m: Milestone, today: dt.date) -> str:
+    if m.actual_date:
+        return "late_done" if m.actual_date > m.planned_date else "done"
+    return "late" if m.planned_date < today else "open"
+
+
+def milestone_delay(m: Milestone, today: dt.date) -> int | None:
+    """Days behind the planned date (the baseline): to completion, or to today while open."""
+    end = m.actual_date or today
+    if m.planned_date < end:
+        return (end - m.planned_date).days
+    return None
+
+
+def project_late(p: Project, today: dt.date) -> bool:
+    """实际晚于计划: completed after, or still open past, the planned completion."""
+    return bool(
+        p.actual_start
+        and p.planned_completion
+        and (
+            (p.actual_completion and p.actual_completion > p.planned_completion)
+            or (not p.actual_completion and today > p.planned_completion)
+        )
+    )
+
+
+def project_state(p: Project, today: dt.date) -> str:
+    if not p.actual_start:
+        return "逾期未开工" if p.planned_start and p.planned_start < today else "未开工"
+    if p.actual_completion:
+        return "逾期竣工" if project_late(p, today) else "已竣工"
+    return "实际晚于计划" if project_late(p, today) else "按计划推进"
+
 
 def gantt_projects(user: User, zone: Zone, filters: GanttFilters) -> QuerySet[Project]:
     qs = (
@@ -610,13 +652,7 @@ def gantt_tasks(projects: list[Project], today: dt.date) -> list[dict]:
         )
         if p.actual_start:
             end = p.actual_completion or max(today, p.actual_start)
-            late = bool(
-                p.planned_completion
-                and (
-                    (p.actual_completion and p.actual_completion > p.planned_completion)
-                    or (not p.actual_completion and today > p.planned_completion)
-                )
-            )
+            late = project_late(p, today)
             tasks.append(
                 {
                     "id": f"p{p.pk}-actual",
@@ -630,10 +666,8 @@ def gantt_tasks(projects: list[Project], today: dt.date) -> list[dict]:
             )
         for m in getattr(p, "gantt_milestones", []):
             day = m.actual_date or m.planned_date
-            if m.actual_date:
-                cls = "zd-ms-late" if m.actual_date > m.planned_date else "zd-ms-done"
-            else:
-                cls = "zd-ms-late" if m.planned_date < today else "zd-ms-open"
+            state = milestone_state(m, today)
+            cls = {"done": "zd-ms-done", "open": "zd-ms-open"}.get(state, "zd-ms-late")
             tasks.append(
                 {
                     "id": f"m{m.pk}",
@@ -648,24 +682,42 @@ def gantt_tasks(projects: list[Project], today: dt.date) -> list[dict]:
     return tasks
 
 
+def _with_milestones(qs: QuerySet[Project], filters: GanttFilters) -> QuerySet[Project]:
+    if not filters.milestones:
+        return qs
+    return qs.prefetch_related(
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.order_by("order", "id"),
+            to_attr="gantt_milestones",
+        )
+    )
+
+
 def gantt_data(user: User, zone: Zone, filters: GanttFilters, today: dt.date) -> dict:
     qs = gantt_projects(user, zone, filters)
     total = qs.count()
-    if filters.milestones:
-        qs = qs.prefetch_related(
-            Prefetch(
-                "milestones",
-                queryset=Milestone.objects.order_by("order", "id"),
-                to_attr="gantt_milestones",
-            )
-        )
-    projects = list(qs[:GANTT_LIMIT])
+    projects = list(_with_milestones(qs, filters)[:GANTT_LIMIT])
     return {
         "projects": projects,
         "total": total,
         "shown": len(projects),
         "tasks": gantt_tasks(projects, today),
     }
+
+
+def gantt_plan_rows(
+    user: User, zone: Zone, filters: GanttFilters, today: dt.date
+) -> list[tuple[Project, Milestone | None]]:
+    """The plan table behind the Gantt, for its export: every project the filters select (not
+    only the first GANTT_LIMIT the chart draws), one row per milestone when milestones are
+    shown, a project without any on a row of its own. Two queries."""
+    projects = _with_milestones(gantt_projects(user, zone, filters), filters)
+    rows: list[tuple[Project, Milestone | None]] = []
+    for p in projects:
+        milestones = getattr(p, "gantt_milestones", [])
+        rows += [(p, m) for m in milestones] or [(p, None)]
+    return rows
 
 
 # --- the cockpit's data, one dict for the page's charts ----------------------------------------

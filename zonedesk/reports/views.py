@@ -16,6 +16,7 @@ from zonedesk.accounts.models import AuditEvent, Role, User
 from zonedesk.dispatch import selectors as dispatch_selectors
 from zonedesk.dispatch import services as dispatch_services
 from zonedesk.dispatch.models import ReportingPeriod
+from zonedesk.intake.export import ExportColumn, export_xlsx
 from zonedesk.projects.models import Stage
 from zonedesk.zones.models import Department
 
@@ -136,19 +137,85 @@ def gantt(request):
         milestones=request.GET.get("milestones", "1") != "0",
     )
     today = timezone.localdate()
-    data = selectors.gantt_data(user, zone, filters, today)
     zone_ids = selectors.zone_ids_of(zone)
+    departments = Department.objects.filter(zone_id__in=zone_ids).order_by("sort_order", "id")
+    leads = User.objects.filter(
+        zone_id__in=zone_ids, role__in=[Role.LEADER, Role.DEPUTY], is_active=True
+    ).order_by("id")
+    if request.GET.get("format") == "xlsx":
+        return _gantt_xlsx(request, zone, filters, today, departments, leads)
     context = {
         "zone": zone,
         "zones": _zones(user),
         "filters": filters,
-        "data": data,
+        "data": selectors.gantt_data(user, zone, filters, today),
         "today": today,
         "limit": selectors.GANTT_LIMIT,
-        "departments": Department.objects.filter(zone_id__in=zone_ids).order_by("sort_order", "id"),
-        "leads": User.objects.filter(
-            zone_id__in=zone_ids, role__in=[Role.LEADER, Role.DEPUTY], is_active=True
-        ).order_by("id"),
+        "departments": departments,
+        "leads": leads,
         "stages": Stage.choices,
     }
     return render(request, "reports/gantt.html", context)
+
+
+GANTT_PROJECT_COLUMNS = [
+    ExportColumn("项目代码"),
+    ExportColumn("项目名称", width=30),
+    ExportColumn("责任部门"),
+    ExportColumn("包保领导"),
+    ExportColumn("项目阶段"),
+    ExportColumn("计划开工", "date"),
+    ExportColumn("实际开工", "date"),
+    ExportColumn("计划竣工", "date"),
+    ExportColumn("实际竣工", "date"),
+    ExportColumn("项目进度"),
+]
+GANTT_MILESTONE_COLUMNS = [
+    ExportColumn("节点序号", "int"),
+    ExportColumn("节点名称", width=20),
+    ExportColumn("节点计划日期（基线）", "date"),
+    ExportColumn("节点实际完成日期", "date"),
+    ExportColumn("节点状态"),
+    ExportColumn("滞后天数", "int"),
+]
+
+
+def _gantt_xlsx(request, zone, filters, today, departments, leads):
+    """The plan table behind the Gantt with the filters on screen: one row per milestone (or
+    per project when only projects are shown), plan (baseline) against actual, with status."""
+    rows = []
+    for p, m in selectors.gantt_plan_rows(request.user, zone, filters, today):
+        line = [
+            p.code, p.name, p.department.name,
+            p.lead_official.name if p.lead_official_id else "", p.get_stage_display(),
+            p.planned_start, p.actual_start, p.planned_completion, p.actual_completion,
+            selectors.project_state(p, today),
+        ]  # fmt: skip
+        if filters.milestones:
+            if m is None:
+                line += [None, "（无节点）", None, None, "", None]
+            else:
+                line += [m.order, m.name, m.planned_date, m.actual_date,
+                         selectors.MILESTONE_STATES[selectors.milestone_state(m, today)],
+                         selectors.milestone_delay(m, today)]  # fmt: skip
+        rows.append(line)
+    shown = [f"开发区：{zone.label}"]
+    if filters.department:
+        shown.append(
+            f"责任部门：{next((d.name for d in departments if d.pk == filters.department), '')}"
+        )
+    if filters.lead:
+        shown.append(f"包保领导：{next((u.name for u in leads if u.pk == filters.lead), '')}")
+    if filters.stage:
+        shown.append(f"项目阶段：{Stage(filters.stage).label}")
+    if not filters.milestones:
+        shown.append("只看项目")
+    columns = GANTT_PROJECT_COLUMNS + (GANTT_MILESTONE_COLUMNS if filters.milestones else [])
+    return export_xlsx(
+        request,
+        columns=columns,
+        rows=rows,
+        title=f"{zone.label}挂图作战计划表",
+        filters_text="；".join(shown),
+        count=len(rows),
+    )
