@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.dispatch.conftest import past_meeting, raise_blocker
-from zonedesk.dispatch.models import Blocker, SupervisionItem
+from zonedesk.dispatch.models import AgendaItem, Blocker, SupervisionItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +98,22 @@ def test_a_meeting_from_agenda_to_a_confirmed_supervision_item(world, page):
     expect(page.locator(".messages")).to_contain_text(number)
     expect(page.locator("#agenda")).to_contain_text(number)
     screenshot(page, "dispatch-meeting")
+    # The meetings list exports what it shows: the meeting held, with its number and 督办.
+    page.goto("/dispatch/meetings/")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("阳泉高新区调度会")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[3]][:4] == ["会议日期", "原定日期", "会议", "会议编号"]
+    held = [
+        [c.value for c in row]
+        for row in sheet.iter_rows(min_row=4)
+        if row[3].value == f"调度〔{meeting.date.year}〕1号"
+    ]
+    assert held == [[held[0][0], None, "小调度会", f"调度〔{meeting.date.year}〕1号", "李副主任", held[0][5], 1, "已召开"]]  # fmt: skip
+    # the manual item was dropped: only the items still on the agenda are counted
+    assert held[0][5] == AgendaItem.objects.filter(meeting=meeting, dropped=False).count()
     sign_out(page)
 
     sign_in(page, "econ")

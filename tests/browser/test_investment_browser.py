@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -108,6 +109,15 @@ def test_from_a_chain_target_to_a_key_project(inv, page):  # noqa: F811
     assert funnel_numbers(page, year) == ("1", "5.20", "10.0%")
     expect(page.locator("#funnel-chart svg")).to_be_visible()
     screenshot(page, "investment-funnel")
+    # The funnel exports what it shows, with the year on screen.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith(f"招商漏斗{year}年")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert sheet["A2"].value.startswith(f"筛选条件：年度：{year}；")
+    assert [c.value for c in sheet[4]][:3] == ["合计", "合计", 1]
+    assert sheet["F4"].value == 52000  # 签约金额 in 万元
     page.click("#by-team tr[data-row=total] a[data-metric=signed]")
     expect(page.locator("#leads tbody tr")).to_have_count(1)
     expect(page.locator("#leads")).to_contain_text(lead.name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -94,6 +95,16 @@ def test_peer_report_to_comparison(page, world):
     world.project.refresh_from_db()
     assert world.project.total_investment == Decimal("68000")
     assert SuggestedChange.objects.get().status == "accepted"
+    # The list of accepted suggestions exports with its status.
+    page.get_by_role("link", name="已采纳").click()
+    with page.expect_download() as info:
+        page.get_by_test_id("export-xlsx").click()
+    assert info.value.suggested_filename.startswith("修改建议")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert sheet["A2"].value.startswith("筛选条件：状态：已采纳；")
+    assert [c.value for c in sheet[4]][2:6] == ["智算中心项目", "总投资（万元）", 50000, 68000]
+    assert sheet["K4"].value == "已采纳"
     page.goto(f"/projects/{world.project.pk}/")
     expect(page.locator("body")).to_contain_text("68,000")
     sign_out(page)

@@ -1,7 +1,8 @@
-"""Excel exports of the dispatch pages (导出Excel): the period status board (填报情况) and the
-warnings list (项目预警), with the zone, period and filters on screen, in the style of every
-export (`zonedesk.intake.export`: Chinese headers, money in 万元 with two decimals, frozen
-header, autofilter, fitted widths, text never run as a formula; each export audited)."""
+"""Excel exports of the dispatch pages (导出Excel): the period status board (填报情况), the
+warnings list (项目预警), blockers, 督办 and meetings (调度会), with the zone, period and filters
+on screen, in the style of every export (`zonedesk.intake.export`: Chinese headers, money in
+万元 with two decimals, frozen header, autofilter, fitted widths, text never run as a formula;
+each export audited)."""
 
 from __future__ import annotations
 
@@ -247,5 +248,43 @@ def supervision_xlsx(request, zone, items, form):
         rows=rows,
         title=f"{zone.label}督办事项",
         filters_text=filters_text(form),
+        count=len(rows),
+    )
+
+
+MEETING_COLUMNS = [
+    ExportColumn("会议日期", "date"),
+    ExportColumn("原定日期", "date"),
+    ExportColumn("会议"),
+    ExportColumn("会议编号"),
+    ExportColumn("主持人"),
+    ExportColumn("议程事项（项）", "int"),
+    ExportColumn("督办事项（项）", "int"),
+    ExportColumn("状态"),
+]
+
+
+def meetings_xlsx(request, zone, meetings):
+    """调度会 as on the list page, upcoming and past in one sheet, newest first; the 原定日期
+    only where the meeting was moved from the date the rhythm gave it."""
+    rows = [
+        [
+            m.date,
+            m.slot if m.slot and m.slot != m.date else None,
+            f"{m.get_kind_display()}会",
+            m.number_label,
+            m.chair.name if m.chair_id else "",
+            m.agenda_count,
+            m.decision_count,
+            m.get_status_display(),
+        ]
+        for m in meetings
+    ]
+    return export_xlsx(
+        request,
+        columns=MEETING_COLUMNS,
+        rows=rows,
+        title=f"{zone.label}调度会",
+        filters_text=f"开发区：{zone.name}",
         count=len(rows),
     )

@@ -503,6 +503,24 @@ def meetings_for(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(zone_id__in=access.zone_ids_in_scope(user))
 
 
+def meeting_list(user: User, zone_id: int) -> QuerySet[Meeting]:
+    """A zone's meetings for the list page and its export, newest first, with the agenda items
+    still on the agenda and the 督办 items decided. Both counts are distinct: two joins in one
+    query would otherwise multiply each other."""
+    return (
+        meetings_for(user)
+        .filter(zone_id=zone_id)
+        .select_related("chair")
+        .annotate(
+            decision_count=Count("supervision_items", distinct=True),
+            agenda_count=Count(
+                "agenda_items", filter=Q(agenda_items__dropped=False), distinct=True
+            ),
+        )
+        .order_by("-date", "kind")
+    )
+
+
 def supervision_for(user: User) -> QuerySet[SupervisionItem]:
     """督办 items a user may read: a zone's people and viewers read all; a unit reads none."""
     if user.role not in access.BUSINESS_ROLES or user.role == Role.UNIT:

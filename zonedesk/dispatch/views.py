@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -561,6 +561,9 @@ def meeting_list(request):
     """调度会: the dates the zone's rhythm generates (4 weeks ahead) and the past meetings; a
     leader or the meeting office adds an extra one."""
     zone, zones = _meeting_zone(request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        services.meetings_ensure(zone=zone)  # the dates the page would show are in the file too
+        return exports.meetings_xlsx(request, zone, selectors.meeting_list(request.user, zone.pk))
     can_plan = access.can_plan_meetings(request.user, zone.pk)
     form = MeetingNewForm(request.POST or None, zone_id=zone.pk)
     if request.method == "POST":
@@ -578,13 +581,7 @@ def meeting_list(request):
                 return redirect("dispatch:meeting", pk=meeting.pk)
     services.meetings_ensure(zone=zone)
     today = timezone.localdate()
-    meetings = list(
-        selectors.meetings_for(request.user)
-        .filter(zone=zone)
-        .select_related("chair")
-        .annotate(decision_count=Count("supervision_items"), agenda_count=Count("agenda_items"))
-        .order_by("-date", "kind")[:60]
-    )
+    meetings = list(selectors.meeting_list(request.user, zone.pk)[:60])
     context = {
         "zone": zone,
         "zones": zones,

@@ -259,8 +259,10 @@ def template_xlsx(spec) -> bytes:
 # --- list exports ------------------------------------------------------------------------------------
 
 
-def filters_text(form) -> str:
-    """The filters on screen, as people read them: "阶段：在建；责任部门：经济发展部"."""
+def filters_text(form, texts: dict[str, str] | None = None) -> str:
+    """The filters on screen, as people read them: "阶段：在建；责任部门：经济发展部". `texts`
+    gives the text of filters whose value is an id without choices (a hidden field a link
+    from another page sets, e.g. the chain node a map's count links to)."""
     if not form.is_bound or not form.is_valid():
         return ""
     parts = []
@@ -268,11 +270,17 @@ def filters_text(form) -> str:
         value = form.cleaned_data.get(name)
         if value in (None, "", False) or name in ("sort", "page"):
             continue
+        if texts and name in texts:
+            parts.append(f"{field.label}：{texts[name]}")
+            continue
         if value is True:
             parts.append(str(field.label))
             continue
-        choices = dict(getattr(field, "choices", []) or [])
-        shown = choices.get(value, value) if isinstance(value, str) and choices else value
+        # keyed by text: a TypedChoiceField(coerce=int) cleans "3" to 3 but lists (3, "名称")
+        choices = {str(k): v for k, v in (getattr(field, "choices", []) or [])}
+        shown = (
+            choices.get(str(value), value) if isinstance(value, str | int) and choices else value
+        )
         parts.append(f"{field.label}：{shown}")
     return "；".join(parts)
 

@@ -64,13 +64,16 @@ class LeadFilterForm(forms.Form):
     zone = forms.TypedChoiceField(label="开发区", required=False, coerce=int, empty_value=None)
     team = forms.TypedChoiceField(label="小分队", required=False, coerce=int, empty_value=None)
     chain = forms.TypedChoiceField(label="产业链", required=False, coerce=int, empty_value=None)
-    node = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    event = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by links from the chain map, the events table and the funnel, not typed.
+    node = forms.IntegerField(label="产业链环节", required=False, widget=forms.HiddenInput)
+    event = forms.IntegerField(label="招商活动", required=False, widget=forms.HiddenInput)
     stage = forms.ChoiceField(label="阶段", required=False)
     source = forms.ChoiceField(label="来源", required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    quarter = forms.IntegerField(required=False, min_value=1, max_value=4, widget=forms.HiddenInput)
-    metric = forms.CharField(required=False, widget=forms.HiddenInput)
+    quarter = forms.IntegerField(
+        label="季度", required=False, min_value=1, max_value=4, widget=forms.HiddenInput
+    )
+    metric = forms.CharField(label="漏斗指标", required=False, widget=forms.HiddenInput)
     flagged = forms.BooleanField(label="仅看撞单提醒", required=False)
     mine = forms.BooleanField(label="仅看我负责的", required=False)
 

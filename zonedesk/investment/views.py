@@ -39,7 +39,15 @@ from .forms import (
     TeamForm,
     TeamTargetForm,
 )
-from .models import LEAD_STAGE_ORDER, DuplicateFlag, LeadStage, NodeMembership, TargetEnterprise
+from .models import (
+    LEAD_STAGE_ORDER,
+    ChainNode,
+    DuplicateFlag,
+    Event,
+    LeadStage,
+    NodeMembership,
+    TargetEnterprise,
+)
 from .selectors import LeadFilters, Period
 
 PAGE_SIZE = 30
@@ -84,6 +92,29 @@ LEAD_COLUMNS = [
 ]
 
 
+def _lead_filters_shown(user, form) -> dict[str, str]:
+    """The hidden filters (set by links from the map, the events and the funnel) in words;
+    names only from the zones the user may read."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    zones = access.zone_ids_in_scope(user)
+    shown = {}
+    if data.get("node"):
+        node = (
+            ChainNode.objects.filter(pk=data["node"], chain__zone_id__in=zones)
+            .select_related("chain")
+            .first()
+        )
+        shown["node"] = f"{node.chain.name} · {node.name}" if node else f"#{data['node']}"
+    if data.get("event"):
+        event = Event.objects.filter(pk=data["event"], zone_id__in=zones).first()
+        shown["event"] = event.name if event else f"#{data['event']}"
+    if data.get("quarter"):
+        shown["quarter"] = f"第{data['quarter']}季度"
+    if data.get("metric"):
+        shown["metric"] = selectors.METRICS.get(data["metric"], ("到位资金",))[0]
+    return shown
+
+
 def _lead_list_xlsx(request, qs, form):
     """The lead list as on screen (its filters), contacts masked as the page masks them."""
     rows = [
@@ -111,7 +142,7 @@ def _lead_list_xlsx(request, qs, form):
         columns=LEAD_COLUMNS,
         rows=rows,
         title="招商项目",
-        filters_text=filters_text(form),
+        filters_text=filters_text(form, _lead_filters_shown(request.user, form)),
         count=len(rows),
     )
 
@@ -456,6 +487,79 @@ def flag_settle(request, pk: int):
 # --- funnel ---------------------------------------------------------------------------------------
 
 
+FUNNEL_COLUMNS = [
+    ExportColumn("分组"),
+    ExportColumn("名称", width=24),
+    ExportColumn("签约数", "int"),
+    ExportColumn("签约数目标", "int"),
+    ExportColumn("签约数完成率（%）", "decimal"),
+    ExportColumn("签约金额（万元）", "money"),
+    ExportColumn("签约金额目标（万元）", "money"),
+    ExportColumn("签约金额完成率（%）", "decimal"),
+    ExportColumn("履约", "int"),
+    ExportColumn("履约率（%）", "decimal"),
+    ExportColumn("开工", "int"),
+    ExportColumn("开工率（%）", "decimal"),
+    ExportColumn("投产", "int"),
+    ExportColumn("投产率（%）", "decimal"),
+    ExportColumn("累计到位（万元）", "money"),
+    ExportColumn("资金到位率（%）", "decimal"),
+    ExportColumn("本期到位资金（万元）", "money"),
+    ExportColumn("到位资金目标（万元）", "money"),
+    ExportColumn("线索数", "int"),
+]
+
+
+def _funnel_line(group: str, row, *, in_period: bool) -> list[object]:
+    """One funnel row; 本期到位资金 only where the selector sums it (the total and the teams)."""
+    return [
+        group,
+        row.label,
+        row.signed,
+        row.target_count,
+        row.count_progress,
+        row.signed_amount,
+        row.target_amount,
+        row.amount_progress,
+        row.fulfilled,
+        row.fulfil_rate,
+        row.started,
+        row.start_rate,
+        row.producing,
+        row.production_rate,
+        row.funds,
+        row.funds_rate,
+        row.funds_in_period if in_period else None,
+        row.target_funds if in_period else None,
+        None,
+    ]
+
+
+def _funnel_xlsx(request, result, form):
+    """The funnel page in one sheet: the totals, the tables by zone (when there are several, as
+    on screen), team and chain, then the lead funnel by stage and 本期到位资金 by kind."""
+    rows = [_funnel_line("合计", result.total, in_period=True)]
+    if len(result.by_zone) > 1:
+        rows += [_funnel_line("按开发区", r, in_period=False) for r in result.by_zone]
+    rows += [_funnel_line("按小分队", r, in_period=True) for r in result.by_team]
+    rows += [_funnel_line("按产业链", r, in_period=False) for r in result.by_chain]
+    blank = [None] * (len(FUNNEL_COLUMNS) - 2)
+    for _stage, label, n in result.stages:
+        rows.append(["线索漏斗（本期新增线索）", label, *blank[:-1], n])
+    for label, amount in result.funds_by_kind:
+        line = ["本期到位资金（按类别）", label, *blank]
+        line[16] = amount
+        rows.append(line)
+    return export_xlsx(
+        request,
+        columns=FUNNEL_COLUMNS,
+        rows=rows,
+        title=f"招商漏斗{result.period.label}",
+        filters_text=filters_text(form),
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET"])
 def funnel_view(request):
     user = request.user
@@ -482,6 +586,8 @@ def funnel_view(request):
     result = selectors.funnel(
         user, period=period, zone_ids=[zone] if zone else None, team_id=team, chain_id=chain
     )
+    if request.GET.get("format") == "xlsx":
+        return _funnel_xlsx(request, result, form)
     chart = {
         "stages": [
             {"name": label, "value": n, "stage": stage} for stage, label, n in result.stages
@@ -553,9 +659,62 @@ def _chain_context(request, chain, **extra):
     return context
 
 
+TARGET_COLUMNS = [
+    ExportColumn("环节"),
+    ExportColumn("节点"),
+    ExportColumn("上级节点"),
+    ExportColumn("薄弱环节", "bool"),
+    ExportColumn("靶向企业", width=30),
+    ExportColumn("所在地"),
+    ExportColumn("契合理由", width=40),
+    ExportColumn("状态"),
+    ExportColumn("招商项目编号"),
+]
+
+
+def _chain_targets_xlsx(request, chain):
+    """The target firms of a chain, node by node in the order the map shows them."""
+    cmap = selectors.chain_map(chain)
+    rows: list[list[object]] = []
+
+    def walk(view, link_label):
+        node = view.node
+        for t in view.targets:
+            rows.append(
+                [
+                    link_label,
+                    node.name,
+                    node.parent.name if node.parent_id else "",
+                    node.is_weak,
+                    t.name,
+                    t.location,
+                    t.reason,
+                    # as on the map: a target that became a lead shows the lead's stage
+                    t.lead.get_stage_display() if t.lead_id else t.get_status_display(),
+                    t.lead.code if t.lead_id else "",
+                ]
+            )
+        for child in view.children:
+            walk(child, link_label)
+
+    for _link, label, roots in cmap.links:
+        for view in roots:
+            walk(view, label)
+    return export_xlsx(
+        request,
+        columns=TARGET_COLUMNS,
+        rows=rows,
+        title=f"{chain.name}产业链靶向企业",
+        filters_text=f"开发区：{chain.zone.name}；产业链：{chain.name}",
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET"])
 def chain_detail(request, pk: int):
     chain = access.get_chain_for_user(request.user, pk, request=request)
+    if request.GET.get("format") == "xlsx":
+        return _chain_targets_xlsx(request, chain)
     return render(request, "investment/chain_detail.html", _chain_context(request, chain))
 
 
@@ -727,10 +886,80 @@ def target_status(request, pk: int):
 # --- teams and events -----------------------------------------------------------------------------
 
 
+TEAM_COLUMNS = [
+    ExportColumn("开发区"),
+    ExportColumn("小分队"),
+    ExportColumn("所属部门"),
+    ExportColumn("带队领导"),
+    ExportColumn("成员", width=30),
+    ExportColumn("主攻方向", width=30),
+    ExportColumn("招商项目数", "int"),
+    ExportColumn("年度", "int"),
+    ExportColumn("签约项目数目标", "int"),
+    ExportColumn("签约金额目标（万元）", "money"),
+    ExportColumn("到位资金目标（万元）", "money"),
+]
+
+EVENT_COLUMNS = [
+    ExportColumn("日期", "date"),
+    ExportColumn("类型"),
+    ExportColumn("名称", width=30),
+    ExportColumn("地点"),
+    ExportColumn("小分队"),
+    ExportColumn("线索数", "int"),
+    ExportColumn("签约数", "int"),
+]
+
+
+def _teams_xlsx(request, teams):
+    """The teams as the page lists them: one row per team and target year (newest first), a
+    team without targets on one row with the target columns empty."""
+    rows: list[list[object]] = []
+    for team in teams:
+        head = [
+            team.zone.label,
+            team.name,
+            team.department.name if team.department_id else "",
+            team.leader.name if team.leader_id else "",
+            "、".join(m.name for m in team.members.all()),
+            team.focus,
+            team.lead_count,
+        ]
+        targets = list(team.targets.all())
+        for t in targets:
+            rows.append([*head, t.year, t.signed_count, t.signed_amount, t.funds_amount])
+        if not targets:
+            rows.append([*head, None, None, None, None])
+    return export_xlsx(
+        request, columns=TEAM_COLUMNS, rows=rows, title="招商小分队", count=len(rows)
+    )
+
+
+def _events_xlsx(request, events):
+    rows = [
+        [
+            e.start_date,
+            e.get_kind_display(),
+            e.name,
+            e.place,
+            e.team.name if e.team_id else "",
+            e.lead_count,
+            e.signed_count,
+        ]
+        for e in events
+    ]
+    return export_xlsx(request, columns=EVENT_COLUMNS, rows=rows, title="招商活动", count=len(rows))
+
+
 @require_http_methods(["GET", "POST"])
 def team_list(request):
     user = request.user
     access.require_investment_reader(user, request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        # one page, two tables: ?table=events exports the 招商活动 table, else the teams
+        if request.GET.get("table") == "events":
+            return _events_xlsx(request, selectors.events_for(user))
+        return _teams_xlsx(request, selectors.team_overview(user))
     can_add_event = user.zone_id is not None and access.can_create_lead(user)
     event_form = EventForm(request.POST or None, zone=user.zone) if user.zone_id else None
     if request.method == "POST":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zonedesk import access
@@ -34,6 +34,17 @@ def peers_for(user) -> QuerySet[PeerZone]:
     if not access.can_read_peers(user):
         return PeerZone.objects.none()
     return PeerZone.objects.filter(observer_id__in=access.zone_ids_in_scope(user))
+
+
+def peer_list(user) -> QuerySet[PeerZone]:
+    """The peer zones page and its export: each with the number of its figures still in force
+    (a withdrawn figure is no longer data), counted in the same query."""
+    return (
+        peers_for(user)
+        .select_related("observer")
+        .annotate(figure_count=Count("figures", filter=Q(figures__withdrawn_at__isnull=True)))
+        .order_by("observer_id", "name")
+    )
 
 
 def figures_for(user) -> QuerySet[Figure]:

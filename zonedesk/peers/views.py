@@ -29,9 +29,41 @@ def _own_zone(request):
     return zone
 
 
+DOCUMENT_COLUMNS = [
+    ExportColumn("文档", width=40),
+    ExportColumn("来源"),
+    ExportColumn("发布日期", "date"),
+    ExportColumn("读取人"),
+    ExportColumn("读取时间", "datetime"),
+    ExportColumn("开发区"),
+]
+
+
+def _documents_xlsx(request):
+    """Every document the user may read, newest first (the page shows the latest 20); the zone
+    is added because a viewer may read several zones' documents."""
+    documents = selectors.documents_for(request.user).select_related("created_by", "zone")
+    rows = [
+        [
+            d.name,
+            d.get_origin_display(),
+            d.published_on,
+            d.created_by.name,
+            d.created_at,
+            d.zone.label,
+        ]
+        for d in documents
+    ]
+    return export_xlsx(
+        request, columns=DOCUMENT_COLUMNS, rows=rows, title="对标情报文档", count=len(rows)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def index(request):
     access.require_peers(request.user, request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return _documents_xlsx(request)
     zone = _own_zone(request)
     form = ReadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -214,9 +246,27 @@ def figure_withdraw(request, pk: int):
     return redirect("peers:document", pk=figure.document_id)
 
 
+PEER_COLUMNS = [
+    ExportColumn("名称"),
+    ExportColumn("类型"),
+    ExportColumn("所在地区"),
+    ExportColumn("关注方"),
+    ExportColumn("数据条数", "int"),
+]
+
+
+def _peers_xlsx(request, peers):
+    rows = [
+        [p.name, p.get_kind_display(), p.region, p.observer.label, p.figure_count] for p in peers
+    ]
+    return export_xlsx(request, columns=PEER_COLUMNS, rows=rows, title="对标区域", count=len(rows))
+
+
 @require_http_methods(["GET", "POST"])
 def peer_list(request):
     access.require_peers(request.user, request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return _peers_xlsx(request, selectors.peer_list(request.user))
     zone = _own_zone(request)
     form = PeerForm(request.POST or None)
     if request.method == "POST":
@@ -232,7 +282,7 @@ def peer_list(request):
             else:
                 messages.success(request, f"已新增对标区域“{peer.name}”。")
                 return redirect("peers:peers")
-    peers = selectors.peers_for(request.user).select_related("observer")
+    peers = selectors.peer_list(request.user)
     context = {"form": form, "peers": peers, "can_write": zone is not None}
     return render(request, "peers/peers.html", context, status=400 if form.errors else 200)
 
@@ -301,6 +351,57 @@ def _compare_xlsx(request, columns, rows, year):
     )
 
 
+SUGGESTION_COLUMNS = [
+    ExportColumn("类别"),
+    ExportColumn("项目编号"),
+    ExportColumn("项目名称", width=30),
+    ExportColumn("字段"),
+    ExportColumn("现值", "decimal"),
+    ExportColumn("建议值", "decimal"),
+    ExportColumn("来源文档", width=30),
+    ExportColumn("原句", width=60),
+    ExportColumn("提出人"),
+    ExportColumn("提出时间", "datetime"),
+    ExportColumn("状态"),
+    ExportColumn("处理人"),
+    ExportColumn("处理时间", "datetime"),
+    ExportColumn("处理说明", width=30),
+]
+
+
+def _suggestions_xlsx(request, qs, status):
+    """Every suggestion of the status on screen (all pages); the unit of 现值/建议值 is in the
+    字段 column, as each field has its own."""
+    rows = [
+        [
+            "重点项目" if s.project_id else "招商项目",
+            s.target.code,
+            s.target.name,
+            s.get_field_display(),
+            s.current_then,
+            s.proposed,
+            s.document.name,
+            s.sentence,
+            s.suggested_by.name,
+            s.suggested_at,
+            s.get_status_display(),
+            s.decided_by.name if s.decided_by_id else "",
+            s.decided_at,
+            s.decision_note,
+        ]
+        for s in qs
+    ]
+    label = SuggestedChange.Status(status).label if status in SuggestedChange.Status.values else ""
+    return export_xlsx(
+        request,
+        columns=SUGGESTION_COLUMNS,
+        rows=rows,
+        title="修改建议",
+        filters_text=f"状态：{label}" if label else "",
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET"])
 def suggestion_list(request):
     access.require_business_role(request.user, request)
@@ -308,6 +409,8 @@ def suggestion_list(request):
     qs = selectors.suggestions_for(request.user)
     if status in SuggestedChange.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("format") == "xlsx":
+        return _suggestions_xlsx(request, qs, status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     editable = {s.pk for s in page.object_list if services.can_decide(request.user, s)}
     context = {
