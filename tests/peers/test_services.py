@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.peers import selectors, services
@@ -289,9 +290,60 @@ def test_comparison_takes_latest_month_and_whole_year_first(world, report_text):
     assert [r.measure for r in rows] == ["规上工业总产值", "新签约项目"]
     output, signed = rows
     # The other zone is out of econ's scope: its column is dropped, not shown empty.
-    assert [c.figure if c else None for c in output.line] == [ours, annual]
-    assert signed.line[0] is None and signed.line[1].figure.value == 41
+    assert [(c.value, c.period_label) for c in output.line] == [
+        (ours.value, "2025年11月"),
+        (annual.value, "2025年"),
+    ]
+    assert not any(c.official for c in output.line)
+    assert signed.line[0] is None and signed.line[1].value == 41
     assert output.line[1].source.startswith("长治高新区工作报告（")
+    assert output.line[1].url.endswith(f"#at-{annual.char_start}")
+
+
+def test_our_zone_without_a_saved_figure_shows_its_published_indicator(world, report_text):
+    """对标表: a zone of the system takes its own published figure (指标库) for a measure that
+    names a catalogue indicator — the level in 万元 like saved figures, or the growth for
+    "…增速" — the latest month of the year; a saved figure of the zone still comes first."""
+    from zonedesk.indicators.models import Indicator, IndicatorValue
+
+    document = read(world, report_text)
+    peer = services.peer_create(observer=world.zone, by=world.econ, name="长治高新区")
+    services.figure_save(
+        document=document, char_start=35, by=world.econ, measure="规上工业总产值", year=2025,
+        peer=peer,
+    )  # fmt: skip
+    output_ind = Indicator.objects.get(code="IOUT", zone=None)  # published in 亿元
+    for year, month, value, growth in [
+        (2025, 9, "150.5", "8.1"), (2025, 10, "170.25", "8.4"), (2024, 12, "199", "5"),
+    ]:  # fmt: skip
+        IndicatorValue.objects.create(
+            zone=world.zone, indicator=output_ind, year=year, month=month,
+            value=Decimal(value), growth=Decimal(growth), source="市统计局",
+        )  # fmt: skip
+    keys = [f"z{world.zone.pk}", f"p{peer.pk}"]
+    level, growth, signed = selectors.comparison(
+        world.econ,
+        keys=keys,
+        measures=["规上工业总产值", "规上工业总产值增速", "新签约项目"],
+        year=2025,
+    )
+    ours = level.line[0]
+    assert (ours.value, ours.unit, ours.period_label, ours.official) == (
+        Decimal("1702500.00"), "万元", "2025年1-10月", True,
+    )  # fmt: skip
+    assert ours.source == "统计数据·规上工业总产值（市统计局）"
+    assert ours.url.startswith(reverse("indicators:detail", args=[output_ind.pk]))
+    assert level.unit == "万元" and level.line[1].official is False
+    assert (growth.line[0].value, growth.unit) == (Decimal("8.4"), "%")
+    assert signed.line == [None, None]  # no indicator of that name
+
+    # A figure the zone saved itself wins over the published one.
+    services.figure_save(
+        document=document, char_start=65, by=world.econ, measure="规上工业总产值", year=2025,
+        month=11,
+    )  # fmt: skip
+    level = selectors.comparison(world.econ, keys=keys, measures=["规上工业总产值"], year=2025)[0]
+    assert level.line[0].official is False and level.line[0].period_label == "2025年11月"
 
 
 def test_comparison_query_count_does_not_grow(world, report_text, django_assert_max_num_queries):

@@ -3,13 +3,18 @@ facts marked, and the comparison table (对标表)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from zonedesk import access
 from zonedesk.lib.facts import Fact
+from zonedesk.lib.values import MONEY_UNITS
 from zonedesk.zones.models import Zone
 
 from .models import Figure, PeerZone, SourceDocument, SuggestedChange
@@ -98,13 +103,31 @@ class Column:
 
 @dataclass
 class Cell:
-    figure: Figure
+    """One zone's figure for one measure: saved from a document (对标数据), or for a zone of the
+    system its own published indicator (统计数据, from the indicators module)."""
 
-    @property
-    def source(self) -> str:
-        doc = self.figure.document
-        when = doc.published_on or doc.created_at.date()
-        return f"{doc.name}（{when:%Y-%m-%d}）"
+    value: Decimal
+    unit: str
+    period_label: str
+    source: str
+    url: str
+    sentence: str = ""
+    approx: bool = False
+    official: bool = False
+
+
+def figure_cell(figure: Figure) -> Cell:
+    doc = figure.document
+    when = doc.published_on or doc.created_at.date()
+    return Cell(
+        value=figure.value,
+        unit=figure.unit,
+        period_label=figure.period_label,
+        source=f"{doc.name}（{when:%Y-%m-%d}）",
+        url=reverse("peers:document", args=[figure.document_id]) + f"#at-{figure.char_start}",
+        sentence=figure.sentence,
+        approx=figure.approx,
+    )
 
 
 @dataclass
@@ -139,7 +162,8 @@ def years_available(user) -> list[int]:
 
 def comparison(user, *, keys: list[str], measures: list[str], year: int) -> list[Row]:
     """Chosen zones × chosen measures for a year: in each cell the latest actual value (the
-    whole year's figure, else the latest month's), with its document and sentence."""
+    whole year's figure, else the latest month's), with its document and sentence; for a zone
+    of the system without a saved figure, its published indicator (`official_cells`)."""
     allowed = {c.key: c for c in columns_available(user)}
     keys = [k for k in keys if k in allowed]
     zone_ids = [int(k[1:]) for k in keys if k.startswith("z")]
@@ -161,8 +185,99 @@ def comparison(user, *, keys: list[str], measures: list[str], year: int) -> list
             best[(figure.measure, key)] = (*rank, figure)
     for (measure, key), (_, _, figure) in best.items():
         row = rows[measure]
-        row.cells[key] = Cell(figure)
+        row.cells[key] = figure_cell(figure)
         row.unit = row.unit or figure.unit
+    # A zone of the system without a saved figure: its own published indicator, if one matches.
+    for (measure, zone_id), cell in official_cells(zone_ids, measures, year).items():
+        row = rows[measure]
+        if f"z{zone_id}" not in row.cells and (not row.unit or row.unit == cell.unit):
+            row.cells[f"z{zone_id}"] = cell
+            row.unit = row.unit or cell.unit
     for row in rows.values():
         row.line = [row.cells.get(k) for k in keys]
     return [rows[m] for m in measures]
+
+
+# --- the zone's own published indicators (统计数据) -----------------------------------------------
+
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_GROWTH = ("同比增长", "同比增速", "增长率", "增速", "增幅", "增长")
+
+
+def _name_key(text: str) -> str:
+    """固定资产投资（不含农户） and 固定资产投资 are the same measure to a reader."""
+    return _BRACKETS.sub("", text).replace(" ", "").replace("　", "")
+
+
+def _indicator_for(measure: str, indicators: dict[str, object]) -> tuple[object, bool] | None:
+    """The catalogue indicator a measure names, and whether its growth (同比) is meant: the
+    measure is the indicator's name (its level, or its growth when only a rate is published),
+    or the name followed by 增速/同比增长/增长率 (its growth)."""
+    key = _name_key(measure)
+    indicator = indicators.get(key)
+    if indicator is not None:
+        return indicator, not indicator.has_level
+    for suffix in _GROWTH:
+        stem = key.removesuffix(suffix)
+        if stem != key and stem in indicators:
+            indicator = indicators[stem]
+            return (indicator, True) if indicator.has_growth else None
+    return None
+
+
+def official_cells(zone_ids: list[int], measures: list[str], year: int) -> dict[tuple, Cell]:
+    """(measure, zone id) → the zone's latest published figure of the year for the indicator the
+    measure names (level in 万元 when the indicator is money, as saved figures are; growth in %).
+    Two queries whatever the number of zones and measures."""
+    from zonedesk.indicators.models import Indicator, IndicatorValue
+
+    if not zone_ids or not measures:
+        return {}
+    catalogue = Indicator.objects.filter(Q(zone__isnull=True) | Q(zone_id__in=zone_ids))
+    by_zone: dict[int | None, dict[str, Indicator]] = {}
+    for indicator in catalogue.order_by("sort_order", "id"):
+        by_zone.setdefault(indicator.zone_id, {}).setdefault(_name_key(indicator.name), indicator)
+    wanted: dict[tuple[int, int], list[tuple[str, bool]]] = {}
+    for zone_id in zone_ids:
+        names = {**by_zone.get(None, {}), **by_zone.get(zone_id, {})}
+        for measure in measures:
+            found = _indicator_for(measure, names)
+            if found is not None:
+                wanted.setdefault((zone_id, found[0].pk), []).append((measure, found[1]))
+    if not wanted:
+        return {}
+    values = (
+        IndicatorValue.objects.filter(
+            zone_id__in=zone_ids, indicator_id__in={i for _, i in wanted}, year=year
+        )
+        .select_related("indicator")
+        .order_by("month")
+    )
+    cells: dict[tuple, Cell] = {}
+    for value in values:  # later months overwrite earlier ones
+        for measure, growth in wanted.get((value.zone_id, value.indicator_id), ()):
+            cell = _official_cell(value, growth)
+            if cell is not None:
+                cells[measure, value.zone_id] = cell
+    return cells
+
+
+def _official_cell(value, growth: bool) -> Cell | None:
+    indicator = value.indicator
+    if growth:
+        number, unit = value.growth, "%"
+    else:
+        number, unit = value.value, indicator.unit
+        if number is not None and unit in MONEY_UNITS and unit != "万元":
+            number, unit = number.scaleb(MONEY_UNITS[unit] - 4), "万元"
+    if number is None:
+        return None
+    query = urlencode({"zone": value.zone_id, "year": value.year})
+    return Cell(
+        value=number,
+        unit=unit,
+        period_label=value.period_label,
+        source=f"统计数据·{indicator.name}（{value.source or '指标库'}）",
+        url=reverse("indicators:detail", args=[indicator.pk]) + f"?{query}",
+        official=True,
+    )

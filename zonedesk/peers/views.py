@@ -320,7 +320,7 @@ def _chart(columns, rows) -> dict:
             {
                 "name": f"{row.measure}（{row.unit}）" if row.unit else row.measure,
                 "zones": [c.label for c in columns],
-                "values": [float(cell.figure.value) if cell else None for cell in row.line],
+                "values": [float(cell.value) if cell else None for cell in row.line],
             }
             for row in rows
         ]
@@ -338,7 +338,7 @@ def _compare_xlsx(request, columns, rows, year):
     for row in rows:
         values: list[object] = [row.measure, row.unit]
         for cell in row.line:
-            values += [cell.figure.value, cell.source] if cell else [None, ""]
+            values += [cell.value, f"{cell.period_label} {cell.source}"] if cell else [None, ""]
         lines.append(values)
     names = "、".join(c.label for c in columns)
     return export_xlsx(
