@@ -153,6 +153,14 @@ def test_econ_adds_an_own_indicator_sets_thresholds_and_reads_the_project_compar
     page.click("#indicator-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("已新增指标“标准化厂房出租率”")
     expect(page.locator("#catalogue")).to_contain_text("本区")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("阳泉高新区指标目录")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert [c.value for c in sheet[3]][:3] == ["代码", "指标名称", "单位"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["YQ_STD"][1:3] == ("标准化厂房出租率", "%") and rows["YQ_STD"][8] == "本区"
+    assert len(rows) == Indicator.objects.filter(zone__isnull=True).count() + 1
     page.goto("/indicators/targets/?year=2026")
     page.fill("#thresholds-form [name=amber_points]", "3")
     page.click("#thresholds-form button")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -77,6 +80,20 @@ def test_econ_registers_a_project_moves_it_and_sees_its_history(world, page):
     expect(history).to_contain_text("谋划")
     expect(history.locator("tr", has_text="节点“立项备案”")).to_contain_text("2026-11-10")
     screenshot(page, "project-detail")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx-milestones]")
+    assert info.value.suggested_filename.startswith("钙基新材料产业园节点计划")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert [c.value for c in sheet[3]][:5] == [
+        "序号",
+        "节点",
+        "计划完成日期",
+        "实际完成日期",
+        "状态",
+    ]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 8 and rows[0][1] == "立项备案"
+    assert rows[0][3] == dt.datetime(2026, 11, 10) and rows[0][4] in ("已完成", "逾期完成")
     project = Project.objects.get(name="钙基新材料产业园")
     assert project.stage == "started" and str(project.actual_start) == "2026-11-02"
 

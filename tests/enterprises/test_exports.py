@@ -431,3 +431,52 @@ def test_financing_needs_export_with_the_status_on_screen(world, firm, other_fir
     # The firm's own user is sent to its own file on screen, and refused the file too.
     assert refused(world.unit, "/enterprises/finance/")
     assert refused(world.auditor, "/enterprises/finance/")
+
+
+def test_a_matchmaking_event_exports_its_needs_with_the_outcome(world, firm):
+    bank = services.institution_create(zone=world.zone, by=world.econ, name="晋商银行阳泉分行")
+    event = services.event_create(
+        zone=world.zone, by=world.econ, data={"title": "春季银企对接会", "date": dt.date(2026, 3, 1),
+                                              "place": "高新区会展中心"},
+        enterprises=[firm], institutions=[bank],
+    )  # fmt: skip
+    other = services.event_create(
+        zone=world.zone, by=world.econ, data={"title": "秋季对接会", "date": dt.date(2026, 9, 1)},
+        enterprises=[], institutions=[],
+    )  # fmt: skip
+    granted = services.financing_need_create(
+        enterprise=firm, by=world.econ,
+        data={"amount": Decimal("800"), "purpose": FORMULA, "event": event},
+    )  # fmt: skip
+    services.financing_outcome_record(
+        need=granted, by=world.econ, status=FinancingNeed.Status.GRANTED, institution=bank,
+        product=None, granted_amount=Decimal("600.5"), granted_on=dt.date(2026, 3, 10), expected_version=1,
+    )  # fmt: skip
+    services.financing_need_create(
+        enterprise=firm, by=world.econ,
+        data={"amount": Decimal("300"), "purpose": "流动资金", "event": event},
+    )  # fmt: skip
+    services.financing_need_create(  # another event's need is not this event's row
+        enterprise=firm, by=world.econ, data={"amount": Decimal("5"), "purpose": "秋季", "event": other}
+    )  # fmt: skip
+    url = f"/enterprises/finance/events/{event.pk}/"
+    assert 'data-testid="export-xlsx"' in login(world.econ).get(url).content.decode()
+    response = login(world.leader).get(url, {"format": "xlsx"})
+    filters, headers, rows = read(response)
+    assert "对接活动：春季银企对接会（2026-03-01，高新区会展中心）" in filters
+    assert headers == ["企业名称", "需求金额（万元）", "用途", "状态", "放款机构",
+                       "放款金额（万元）", "放款日期"]  # fmt: skip
+    assert sorted(rows[:-1], key=lambda r: r[1]) == [
+        [firm.name, 300, "流动资金", "对接中", None, None, None],
+        [firm.name, 800, FORMULA, "已放款", "晋商银行阳泉分行", 600.5, dt.datetime(2026, 3, 10)],
+    ]  # fmt: skip
+    assert rows[-1] == ["合计", 1100, None, None, None, 600.5, None]  # the page's 放款合计
+    assert cell_of(response, FORMULA).data_type == "s"
+    assert "春季银企对接会对接结果（2行）" in last_export().note
+    # Another event: its own need only.
+    _, _, rows = read(login(world.econ).get(f"/enterprises/finance/events/{other.pk}/",
+                                            {"format": "xlsx"}))  # fmt: skip
+    assert [r[2] for r in rows] == ["秋季", None]
+    # Refused the page, refused the file: the firm's own user, the auditor, another zone's staff.
+    for user in (world.unit, world.auditor, world.other_staff):
+        assert refused(user, url), user

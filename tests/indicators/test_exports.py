@@ -239,3 +239,165 @@ def test_the_fai_export_keeps_a_formula_like_zone_name_as_text(world, catalogue)
     publish(world.zone, catalogue["FAI"], 2026, 3, value="1.2", growth="5")
     sheet = _sheet(login(world.econ).get("/indicators/fai/", {"year": 2026, "format": "xlsx"}))
     assert sheet["A1"].value.startswith(FORMULA) and sheet["A1"].data_type == "s"
+
+
+# --- one indicator's page, 年度目标, 指标目录 ----------------------------------------------------
+
+
+def test_an_indicator_page_exports_its_published_figures(world, catalogue):
+    fai = catalogue["FAI"]
+    publish(world.zone, fai, 2024, 12, value="30", growth="4")  # not on the 2026 page
+    publish(world.zone, fai, 2025, 12, value="40.5", growth="6.2", source="市统计局",
+            published_on=dt.date(2026, 1, 20), entered_by=world.econ)  # fmt: skip
+    publish(world.zone, fai, 2026, 2, value="6", growth="5", source=FORMULA)
+    publish(world.zone, fai, 2026, 3, value="12", growth="7", note="更正")
+    publish(world.other_zone, fai, 2026, 3, value="99", growth="1")  # another zone's
+    url = f"/indicators/{fai.pk}/"
+    page = login(world.econ).get(url, {"zone": world.zone.pk, "year": 2026}).content.decode()
+    assert (
+        'data-testid="export-xlsx-values"' in page and 'data-testid="export-xlsx-targets"' in page
+    )
+    response = login(world.viewer).get(
+        url, {"zone": world.zone.pk, "year": 2026, "table": "values", "format": "xlsx"}
+    )
+    sheet = _sheet(response)
+    assert sheet["A1"].value == f"{world.zone.label}{fai.name}公布数据"
+    assert f"开发区：{world.zone.label}；指标：{fai.name}；年度：2025—2026" in sheet["A2"].value
+    header, rows = _table(sheet)
+    assert header == [
+        "统计期",
+        "累计值（亿元）",
+        "同比（%）",
+        "来源",
+        "发布日期",
+        "录入人",
+        "更正说明",
+    ]
+    assert list(rows) == ["2026年1-3月", "2026年1-2月", "2025年1-12月"]  # newest first, as listed
+    assert rows["2026年1-3月"]["累计值（亿元）"] == 12 and rows["2026年1-3月"]["更正说明"] == "更正"
+    last = rows["2025年1-12月"]
+    assert (last["同比（%）"], last["来源"], last["录入人"]) == (6.2, "市统计局", "赵经发")
+    assert last["发布日期"] == dt.datetime(2026, 1, 20)
+    source = next(row[3] for row in sheet.iter_rows(min_row=4) if row[3].value == FORMULA)
+    assert source.data_type == "s"
+    # The year on screen decides the rows; the default table is 公布数据.
+    earlier = _sheet(login(world.viewer).get(url, {"zone": world.zone.pk, "year": 2025,
+                                                   "format": "xlsx"}))  # fmt: skip
+    assert "年度：2024—2025" in earlier["A2"].value
+    assert [r[0] for r in earlier.iter_rows(min_row=4, values_only=True)] == [
+        "2025年1-12月", "2024年1-12月",
+    ]  # fmt: skip
+    assert _exports() == 2
+    first = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).order_by("id").first()
+    assert "公布数据（3行）" in first.note and "年度：2025—2026" in first.note
+
+
+def test_an_indicator_page_exports_its_targets_and_refuses_as_the_page(world, catalogue):
+    fai = catalogue["FAI"]
+    target(world.zone, fai, 2026, growth=8, weight=Decimal("10"))
+    target(world.zone, fai, 2026, assessor="province", value=100, growth=7)
+    target(world.zone, fai, 2025, growth=9)
+    target(world.other_zone, fai, 2026, growth=1)
+    url = f"/indicators/{fai.pk}/"
+    query = {"zone": world.zone.pk, "year": 2026, "table": "targets", "format": "xlsx"}
+    sheet = _sheet(login(world.econ).get(url, query))
+    assert sheet["A1"].value == f"{world.zone.label}{fai.name}2026年度目标"
+    assert "年度：2026" in sheet["A2"].value
+    header, rows = _table(sheet)
+    assert header == ["考核主体", "目标值（亿元）", "目标增速（%）", "权重"]
+    assert rows == {
+        "市考核": {"考核主体": "市考核", "目标值（亿元）": None, "目标增速（%）": 8, "权重": 10},
+        "省考核": {"考核主体": "省考核", "目标值（亿元）": 100, "目标增速（%）": 7, "权重": None},
+    }
+    _, rows = _table(_sheet(login(world.econ).get(url, {**query, "year": 2025})))
+    assert list(rows) == ["市考核"] and rows["市考核"]["目标增速（%）"] == 9
+    assert _exports() == 2
+    # Refused the page, refused the file: no business role, another zone's staff; a zone's own
+    # indicator is not found from another zone.
+    for user in (world.admin, world.auditor, world.other_staff):
+        assert login(user).get(url, query).status_code == 403, user
+    own = Indicator.objects.create(zone=world.other_zone, code="TL_X", name="屯留自设", unit="个")
+    assert login(world.econ).get(f"/indicators/{own.pk}/", query).status_code == 404
+    assert _exports() == 2
+
+
+def test_the_targets_page_exports_every_indicator_with_both_assessors(world, catalogue):
+    fai, gdp = catalogue["FAI"], catalogue["RETAIL"]
+    own = Indicator.objects.create(zone=world.zone, code="YQ_X", name=FORMULA, unit="个",
+                                   has_growth=False, sort_order=999)  # fmt: skip
+    target(world.zone, fai, 2026, growth=8, weight=Decimal("10"))
+    target(world.zone, fai, 2026, assessor="province", value=100, growth=7)
+    target(world.zone, own, 2026, value=5)
+    target(world.zone, gdp, 2025, growth=6)
+    target(world.other_zone, gdp, 2026, growth=1)
+    page = login(world.viewer).get("/indicators/targets/", {"zone": world.zone.pk, "year": 2026})
+    assert 'data-testid="export-xlsx"' in page.content.decode()
+    response = login(world.viewer).get(
+        "/indicators/targets/", {"zone": world.zone.pk, "year": 2026, "format": "xlsx"}
+    )
+    sheet = _sheet(response)
+    assert sheet["A1"].value == f"{world.zone.label}2026年度目标"
+    assert f"开发区：{world.zone.label}；年度：2026" in sheet["A2"].value
+    header, rows = _table(sheet)
+    assert header == ["指标", "单位", "市考核目标值", "市考核目标增速（%）", "市考核权重",
+                      "省考核目标值", "省考核目标增速（%）", "省考核权重"]  # fmt: skip
+    # Every indicator of the zone's catalogue, in catalogue order, as the grid lists them.
+    names = [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert names == [i.name for i in Indicator.objects.filter(zone__isnull=True)
+                     .order_by("sort_order", "id")] + [FORMULA]  # fmt: skip
+    assert list(rows[fai.name].values())[1:] == ["亿元", None, 8, 10, 100, 7, None]
+    assert list(rows[FORMULA].values())[1:] == ["个", 5, None, None, None, None, None]
+    assert all(v is None for v in list(rows[gdp.name].values())[2:])  # 2025's and 屯留's are not
+    assert (
+        next(row[0] for row in sheet.iter_rows(min_row=4) if row[0].value == FORMULA).data_type
+        == "s"
+    )
+    # Another year: that year's targets.
+    earlier = _sheet(login(world.viewer).get("/indicators/targets/", {"zone": world.zone.pk,
+                                                                      "year": 2025, "format": "xlsx"}))  # fmt: skip
+    assert "年度：2025" in earlier["A2"].value
+    _, rows = _table(earlier)
+    assert (
+        rows[gdp.name]["市考核目标增速（%）"] == 6 and rows[fai.name]["市考核目标增速（%）"] is None
+    )
+    assert _exports() == 2
+    for user in (world.admin, world.auditor, world.other_staff):
+        response = login(user).get(
+            "/indicators/targets/", {"zone": world.zone.pk, "format": "xlsx"}
+        )
+        assert response.status_code == 403, user
+    assert _exports() == 2
+
+
+def test_the_catalogue_exports_the_shipped_and_the_zone_s_own(world, catalogue):
+    fai = catalogue["FAI"]
+    Indicator.objects.create(zone=world.zone, code="YQ_X", name=FORMULA, unit="个", parent=fai,
+                             january_reported=False, has_level=False, sort_order=999,
+                             note="本区自设")  # fmt: skip
+    Indicator.objects.create(zone=world.other_zone, code="TL_X", name="屯留自设", unit="个")
+    page = login(world.econ).get("/indicators/catalogue/", {"zone": world.zone.pk})
+    assert 'data-testid="export-xlsx"' in page.content.decode()
+    response = login(world.econ).get(
+        "/indicators/catalogue/", {"zone": world.zone.pk, "format": "xlsx"}
+    )
+    sheet = _sheet(response)
+    assert sheet["A1"].value == f"{world.zone.label}指标目录"
+    assert f"开发区：{world.zone.label}" in sheet["A2"].value
+    header, rows = _table(sheet)
+    assert header == ["代码", "指标名称", "单位", "频率", "价格口径", "累计/时点", "发布", "1月发布",
+                      "适用", "说明"]  # fmt: skip
+    shipped = Indicator.objects.filter(zone__isnull=True).count()
+    assert len(rows) == shipped + 1 and "TL_X" not in rows
+    assert rows["YQ_X"] == {
+        "代码": "YQ_X", "指标名称": f"{fai.name} › {FORMULA}", "单位": "个", "频率": "月度",
+        "价格口径": "现价（名义）", "累计/时点": "累计值", "发布": "增速", "1月发布": "否",
+        "适用": "本区", "说明": "本区自设",
+    }  # fmt: skip
+    assert rows["FAI"]["适用"] == "全省通用" and rows["FAI"]["发布"] == "绝对值、增速"
+    assert _exports() == 1
+    for user in (world.admin, world.auditor, world.other_staff):
+        response = login(user).get(
+            "/indicators/catalogue/", {"zone": world.zone.pk, "format": "xlsx"}
+        )
+        assert response.status_code == 403, user
+    assert _exports() == 1

@@ -310,3 +310,32 @@ def needs_xlsx(request, needs: Iterable[FinancingNeed], *, status: str) -> HttpR
         else ""
     )
     return _send(request, spec, needs, title="融资需求", filters=filters)
+
+
+def event_needs_xlsx(
+    request, event, needs: Iterable[FinancingNeed], *, granted: Decimal | None
+) -> HttpResponse:
+    """A matchmaking event's 对接的融资需求: each need with its outcome, then a 合计 row whose
+    放款 is the page's 放款合计 (needs marked 已放款)."""
+    spec: Spec = [
+        ("企业名称", "text", lambda n: n.enterprise.organisation.name),
+        ("需求金额（万元）", "money", lambda n: n.amount),
+        ("用途", "text", lambda n: n.purpose),
+        ("状态", "text", lambda n: n.get_status_display()),
+        ("放款机构", "text", lambda n: n.institution.name if n.institution_id else ""),
+        ("放款金额（万元）", "money", lambda n: n.granted_amount),
+        ("放款日期", "date", lambda n: n.granted_on),
+    ]
+    items = list(needs)
+    rows: list[list[object]] = [[get(n) for _, _, get in spec] for n in items]
+    if items:
+        rows.append(["合计", sum(n.amount for n in items), "", "", "", granted, None])
+    place = f"，{event.place}" if event.place else ""
+    return export_xlsx(
+        request,
+        columns=[ExportColumn(label, kind) for label, kind, _ in spec],
+        rows=rows,
+        title=f"{event.title}对接结果",
+        filters_text=f"对接活动：{event.title}（{event.date:%Y-%m-%d}{place}）",
+        count=len(items),
+    )

@@ -27,6 +27,7 @@ from .models import (
     Enterprise,
     EnterpriseSettings,
     FinancingNeed,
+    MatchmakingEvent,
     MonthlyFigure,
     MuEvaluation,
     MuResult,
@@ -576,6 +577,16 @@ def financing_needs(user: User, status: str = "") -> QuerySet[FinancingNeed]:
     if status in FinancingNeed.Status.values:
         needs = needs.filter(status=status)
     return needs
+
+
+def event_needs(event: MatchmakingEvent) -> QuerySet[FinancingNeed]:
+    """A matchmaking event's page (and its export): the needs brought to it, with their outcome."""
+    return event.needs.select_related("enterprise__organisation", "institution")
+
+
+def event_granted(needs: QuerySet[FinancingNeed]) -> Decimal | None:
+    """放款合计 of an event: what was lent on the needs marked 已放款."""
+    return needs.filter(status=FinancingNeed.Status.GRANTED).aggregate(s=Sum("granted_amount"))["s"]
 
 
 # --- the 一企一档 page's other panels ---------------------------------------------------------------

@@ -960,11 +960,14 @@ def event_create(request):
 @require_http_methods(["GET"])
 def event_detail(request, pk: int):
     event = access.get_event_for_user(request.user, pk, request=request)
-    needs = event.needs.select_related("enterprise__organisation", "institution")
+    needs = selectors.event_needs(event)
+    granted = selectors.event_granted(needs)
+    if request.GET.get("format") == "xlsx":
+        return exports.event_needs_xlsx(request, event, needs, granted=granted)
     return render(request, "enterprises/event.html", {
         "event": event,
         "enterprises": event.enterprises.select_related("organisation"),
         "institutions": event.institutions.all(),
         "needs": needs,
-        "granted": needs.filter(status=FinancingNeed.Status.GRANTED).aggregate(s=Sum("granted_amount"))["s"],
+        "granted": granted,
     })  # fmt: skip

@@ -1,10 +1,13 @@
-""".xlsx exports of the cross-zone pages (跨区对比, 两区对比, 排名变化) and of the key projects
-against the official 固定资产投资 (项目与统计对照). Each takes exactly what its page shows, read
-by the same selector, and goes through `intake.export.export_xlsx` (audited)."""
+""".xlsx exports of the cross-zone pages (跨区对比, 两区对比, 排名变化), of the key projects
+against the official 固定资产投资 (项目与统计对照), of one indicator's page (公布数据, 年度目标),
+of the year's targets (年度目标) and of the catalogue (指标目录). Each takes exactly what its
+page shows, read by the same selector, and goes through `intake.export.export_xlsx` (audited)."""
 
 from __future__ import annotations
 
 from zonedesk.intake.export import ExportColumn, export_xlsx
+
+from .models import Assessor
 
 
 def span_label(month: int) -> str:
@@ -144,5 +147,139 @@ def fai_xlsx(request, zone, year: int, months):
         rows=rows,
         title=f"{zone.label}{year}年重点项目投资与统计公布固定资产投资对照",
         filters_text=f"开发区：{zone.label}；年度：{year}",
+        count=len(rows),
+    )
+
+
+# --- one indicator, the year's targets, the catalogue --------------------------------------------
+
+
+def _unit(indicator) -> str:
+    return f"（{indicator.unit}）" if indicator.unit else ""
+
+
+def indicator_values_xlsx(request, zone, indicator, year: int, history):
+    """An indicator page's 公布数据: the figures as published, the year on screen and the one
+    before, newest first, as the page lists them."""
+    columns = [
+        ExportColumn("统计期"),
+        ExportColumn(f"累计值{_unit(indicator)}", "decimal"),
+        ExportColumn("同比（%）", "decimal"),
+        ExportColumn("来源"),
+        ExportColumn("发布日期", "date"),
+        ExportColumn("录入人"),
+        ExportColumn("更正说明", width=30),
+    ]
+    rows = [
+        [
+            v.period_label,
+            v.value,
+            v.growth,
+            v.source,
+            v.published_on,
+            v.entered_by.name if v.entered_by_id else "",
+            v.note,
+        ]
+        for v in history
+    ]
+    return export_xlsx(
+        request,
+        columns=columns,
+        rows=rows,
+        title=f"{zone.label}{indicator.name}公布数据",
+        filters_text=f"开发区：{zone.label}；指标：{indicator.name}；年度：{year - 1}—{year}",
+        count=len(rows),
+    )
+
+
+def indicator_targets_xlsx(request, zone, indicator, year: int, targets):
+    """An indicator page's 年度目标 card: one row per assessor with a target that year."""
+    columns = [
+        ExportColumn("考核主体"),
+        ExportColumn(f"目标值{_unit(indicator)}", "decimal"),
+        ExportColumn("目标增速（%）", "decimal"),
+        ExportColumn("权重", "decimal"),
+    ]
+    rows = [[t.get_assessor_display(), t.target_value, t.target_growth, t.weight] for t in targets]
+    return export_xlsx(
+        request,
+        columns=columns,
+        rows=rows,
+        title=f"{zone.label}{indicator.name}{year}年度目标",
+        filters_text=f"开发区：{zone.label}；指标：{indicator.name}；年度：{year}",
+        count=len(rows),
+    )
+
+
+def targets_xlsx(request, zone, year: int, indicators, current):
+    """年度目标: every indicator of the catalogue, the city's and the province's target value,
+    growth and weight; a figure the indicator does not publish stays blank ("—" on screen)."""
+    columns = [ExportColumn("指标", width=24), ExportColumn("单位")]
+    for _assessor, label in Assessor.choices:
+        columns += [
+            ExportColumn(f"{label}目标值", "decimal"),
+            ExportColumn(f"{label}目标增速（%）", "decimal"),
+            ExportColumn(f"{label}权重", "decimal"),
+        ]
+    rows = []
+    for ind in indicators:
+        line: list[object] = [ind.name, ind.unit]
+        for assessor in Assessor.values:
+            t = current.get((ind.pk, assessor))
+            line += [
+                t.target_value if t and ind.has_level else None,
+                t.target_growth if t and ind.has_growth else None,
+                t.weight if t else None,
+            ]
+        rows.append(line)
+    return export_xlsx(
+        request,
+        columns=columns,
+        rows=rows,
+        title=f"{zone.label}{year}年度目标",
+        filters_text=f"开发区：{zone.label}；年度：{year}",
+        count=len(rows),
+    )
+
+
+def catalogue_xlsx(request, zone, indicators):
+    """指标目录: the shipped indicators and the zone's own, in catalogue order."""
+    columns = [
+        ExportColumn("代码"),
+        ExportColumn("指标名称", width=30),
+        ExportColumn("单位"),
+        ExportColumn("频率"),
+        ExportColumn("价格口径"),
+        ExportColumn("累计/时点"),
+        ExportColumn("发布"),
+        ExportColumn("1月发布"),
+        ExportColumn("适用"),
+        ExportColumn("说明", width=40),
+    ]
+    rows = []
+    for i in indicators:
+        published = "、".join(
+            label for flag, label in ((i.has_level, "绝对值"), (i.has_growth, "增速")) if flag
+        )
+        rows.append(
+            [
+                i.code,
+                f"{i.parent.name} › {i.name}" if i.parent_id else i.name,
+                i.unit,
+                i.get_frequency_display(),
+                i.get_pricing_display(),
+                i.get_kind_display(),
+                published,
+                "是" if i.january_reported else "否",
+                "本区" if i.zone_id else "全省通用",
+                i.note,
+            ]
+        )
+    return export_xlsx(
+        request,
+        columns=columns,
+        rows=rows,
+        title=f"{zone.label}指标目录",
+        filters_text=f"开发区：{zone.label}",
         count=len(rows),
     )

@@ -37,6 +37,21 @@ def catalogue_for(zone: Zone) -> QuerySet[Indicator]:
     )
 
 
+def catalogue_page(zone: Zone) -> QuerySet[Indicator]:
+    """指标目录's table (and its export): the catalogue with each line's parent."""
+    return catalogue_for(zone).select_related("parent")
+
+
+def targets_of(zone: Zone, year: int) -> dict[tuple[int, str], Target]:
+    """年度目标's grid (and its export): the zone's targets of `year` by (indicator, assessor)."""
+    return {(t.indicator_id, t.assessor): t for t in Target.objects.filter(zone=zone, year=year)}
+
+
+def indicator_targets(zone: Zone, indicator: Indicator, year: int) -> QuerySet[Target]:
+    """An indicator page's 年度目标 card (and its export), city before province."""
+    return Target.objects.filter(zone=zone, indicator=indicator, year=year).order_by("assessor")
+
+
 def thresholds(zone: Zone) -> tuple[Decimal, Decimal]:
     row = ScorecardSettings.objects.filter(zone=zone).first()
     if row is None:
@@ -236,7 +251,7 @@ def trend(zone: Zone, indicator: Indicator, year: int) -> dict:
 def history(zone: Zone, indicator: Indicator, year: int) -> list[IndicatorValue]:
     return list(
         IndicatorValue.objects.filter(zone=zone, indicator=indicator, year__in=[year - 1, year])
-        .select_related("entered_by")
+        .select_related("entered_by", "indicator")
         .order_by("-year", "-month")
     )
 

@@ -16,7 +16,7 @@ from zonedesk.intake.export import ExportColumn, export_xlsx
 
 from . import exports, selectors, services
 from .forms import IndicatorForm, MonthEntryForm, TargetsForm, ThresholdsForm
-from .models import Assessor, IndicatorValue, Target
+from .models import Assessor, IndicatorValue
 
 
 def _zones(request) -> list:
@@ -139,6 +139,13 @@ def indicator_detail(request, pk: int):
     zone, zones = _zone(request)
     indicator = access.get_indicator_for_user(request.user, pk, zone=zone, request=request)
     year = _int(request, "year", selectors.default_period([zone.pk])[0], 2000, 2100)
+    if request.GET.get("format") == "xlsx":
+        # One file per table of the page: 公布数据 (the default) or 年度目标.
+        if request.GET.get("table") == "targets":
+            targets = selectors.indicator_targets(zone, indicator, year)
+            return exports.indicator_targets_xlsx(request, zone, indicator, year, targets)
+        history = selectors.history(zone, indicator, year)
+        return exports.indicator_values_xlsx(request, zone, indicator, year, history)
     context = {
         "zone": zone,
         "zones": zones,
@@ -146,7 +153,7 @@ def indicator_detail(request, pk: int):
         "indicator": indicator,
         "trend": selectors.trend(zone, indicator, year),
         "history": selectors.history(zone, indicator, year),
-        "targets": Target.objects.filter(zone=zone, indicator=indicator, year=year),
+        "targets": selectors.indicator_targets(zone, indicator, year),
         "fai": selectors.fai_comparison(zone, year)
         if indicator.code == "FAI" and indicator.zone_id is None
         else None,
@@ -243,7 +250,9 @@ def targets(request):
         int(source["year"]) if str(source.get("year", "")).isdigit() else timezone.localdate().year
     )
     indicators = list(selectors.catalogue_for(zone))
-    current = {(t.indicator_id, t.assessor): t for t in Target.objects.filter(zone=zone, year=year)}
+    current = selectors.targets_of(zone, year)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.targets_xlsx(request, zone, year, indicators, current)
     form = TargetsForm(
         request.POST if request.method == "POST" else None, indicators=indicators, current=current
     )
@@ -311,6 +320,9 @@ def _save_targets(request, zone, year, indicators, current, data) -> None:
 def catalogue(request):
     """指标目录: shipped indicators and the zone's own; a zone adds its own here."""
     zone, zones = _zone(request, write=request.method == "POST")
+    indicators = selectors.catalogue_page(zone)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.catalogue_xlsx(request, zone, indicators)
     form = IndicatorForm(request.POST or None, zone=zone)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
@@ -322,7 +334,7 @@ def catalogue(request):
             messages.success(request, f"已新增指标“{data['name']}”。")
             return redirect(f"{reverse('indicators:catalogue')}?zone={zone.pk}")
     context = {
-        "zone": zone, "zones": zones, "indicators": selectors.catalogue_for(zone).select_related("parent"),
+        "zone": zone, "zones": zones, "indicators": indicators,
         "form": form, "can_edit": access.can_edit_indicators(request.user, zone.pk),
     }  # fmt: skip
     return render(request, "indicators/catalogue.html", context, status=400 if form.errors else 200)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from zonedesk.access import projects_for
 
-from .models import Project
+from .models import Milestone, Project
 
 SORTS = {
     "code": "code",
@@ -95,3 +95,8 @@ def project_totals(qs: QuerySet[Project]) -> Totals:
         annual=Sum("annual_plan_investment"),
     )
     return Totals(row["count"], row["total"] or Decimal(0), row["annual"] or Decimal(0))
+
+
+def project_milestones(project: Project) -> list[Milestone]:
+    """A project page's 节点计划（倒排工期） table and its export, in plan order."""
+    return list(project.milestones.select_related("responsible_unit"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +14,7 @@ from zonedesk import access
 from zonedesk.accounts.audit import history_for
 from zonedesk.accounts.models import Role, User
 from zonedesk.forms import add_service_errors
+from zonedesk.intake.export import ExportColumn, export_xlsx
 from zonedesk.zones.selectors import code_tables_loaded
 
 from . import services
@@ -26,7 +28,7 @@ from .forms import (
     StageForm,
 )
 from .models import MilestoneTemplate, Project, Stage
-from .selectors import ProjectFilters, project_list, project_totals
+from .selectors import ProjectFilters, project_list, project_milestones, project_totals
 
 PAGE_SIZE = 30
 
@@ -99,12 +101,60 @@ def project_export(request):
 @require_http_methods(["GET"])
 def project_detail(request, pk: int):
     project = access.get_project_for_user(request.user, pk, request=request)
+    if request.GET.get("format") == "xlsx":
+        # One file per table of the page; the milestone plan is the only table it exports.
+        if request.GET.get("table", "milestones") != "milestones":
+            raise Http404("没有该表格。")
+        return _milestones_xlsx(request, project)
     return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+MILESTONE_COLUMNS = [
+    ExportColumn("序号", "int"),
+    ExportColumn("节点", width=20),
+    ExportColumn("计划完成日期", "date"),
+    ExportColumn("实际完成日期", "date"),
+    ExportColumn("状态"),
+    ExportColumn("滞后天数", "int"),
+    ExportColumn("责任单位"),
+    ExportColumn("备注", width=30),
+]
+
+
+def _milestones_xlsx(request, project: Project):
+    """节点计划（倒排工期）as on the page, with each milestone's state and days behind its
+    planned date by the Gantt's rules (there is no separate baseline: the plan is the baseline)."""
+    # reports sits above projects (it reads dispatch and projects): imported where used.
+    from zonedesk.reports.selectors import MILESTONE_STATES, milestone_delay, milestone_state
+
+    today = timezone.localdate()
+    milestones = project_milestones(project)
+    rows = [
+        [
+            m.order,
+            m.name,
+            m.planned_date,
+            m.actual_date,
+            MILESTONE_STATES[milestone_state(m, today)],
+            milestone_delay(m, today),
+            m.responsible_unit.name if m.responsible_unit_id else "",
+            m.note,
+        ]
+        for m in milestones
+    ]
+    return export_xlsx(
+        request,
+        columns=MILESTONE_COLUMNS,
+        rows=rows,
+        title=f"{project.name}节点计划",
+        filters_text=f"项目：{project.code} {project.name}；状态与滞后天数截至{today:%Y-%m-%d}",
+        count=len(rows),
+    )
 
 
 def _detail_context(request, project: Project, **extra):
     can_edit = access.can_edit_project(request.user, project)
-    milestones = list(project.milestones.select_related("responsible_unit"))
+    milestones = project_milestones(project)
     context = {
         "project": project,
         "funding": list(project.funding.all()),
