@@ -98,6 +98,27 @@ def test_a_meeting_from_agenda_to_a_confirmed_supervision_item(world, page):
     expect(page.locator(".messages")).to_contain_text(number)
     expect(page.locator("#agenda")).to_contain_text(number)
     screenshot(page, "dispatch-meeting")
+    # The meeting's own export: its agenda with the 督办 decided on each item.
+    meeting.refresh_from_db()  # numbered when the minutes were recorded
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith(f"{meeting.title}议程及督办")
+    with open(info.value.path(), "rb") as download:
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[3]] == [
+        "序号", "议程事项", "理由", "类别", "讨论情况", "督办编号", "督办内容", "承办部门",
+        "办结时限", "状态",
+    ]  # fmt: skip
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    decided = [r for r in rows if r[5] == number]
+    blocker_item = AgendaItem.objects.get(meeting=meeting, key=f"blocker:{late.pk}")
+    assert decided == [
+        [decided[0][0], blocker_item.title, blocker_item.reason, "要素保障问题（红）",
+         "自然资源局本周内完成指标调剂", number, "三个工作日内完成用地指标调剂", "经济发展部",
+         decided[0][8], "办理中"],
+    ]  # fmt: skip
+    assert "冬季施工安全部署" not in [r[1] for r in rows]  # dropped: not on the agenda
+    assert len(rows) == AgendaItem.objects.filter(meeting=meeting, dropped=False).count()
     # The meetings list exports what it shows: the meeting held, with its number and 督办.
     page.goto("/dispatch/meetings/")
     with page.expect_download() as info:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -72,6 +73,16 @@ def test_econ_imports_a_messy_ledger_fixes_it_commits_and_undoes(world, page):
     expect(page.locator("#notes")).to_contain_text("第6行为合计行，已跳过。")
     expect(page.locator("#commit")).to_have_count(0)
     screenshot(page, "intake-preview-errors")
+    # The clerk downloads the problem list to fix the sheet against it.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("台账（初稿）.xlsx 问题清单")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[3]] == ["行号", "列", "单元格内容", "问题"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert [r[:3] for r in rows] == [[5, "总投资（万元）", "约3亿"], [5, "计划开工", "2026.13.1"]]
+    assert "金额须为确数" in rows[0][3] and "日期不合法" in rows[1][3]
     assert not Project.objects.filter(code="YQ-101").exists()
 
     upload(page, ledger("3亿", "2026.3.1"), "台账（修改后）.xlsx")

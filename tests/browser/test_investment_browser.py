@@ -39,6 +39,13 @@ def test_from_a_chain_target_to_a_key_project(inv, page):  # noqa: F811
 
     # The chain map: the weak node and its target, turned into a lead in one action.
     page.goto("/investment/chains/")
+    with page.expect_download() as info:  # the chain list as on screen, with its counts
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("招商图谱（产业链）")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[3]][:4] == ["产业链", "开发区", "发展目标", "节点（个）"]
+    assert [row[0].value for row in sheet.iter_rows(min_row=4)] == ["新能源电池"]
     page.click("#chains a:has-text('新能源电池')")
     node = page.locator(f"#node-{inv.node.pk}")
     expect(node).to_contain_text("薄弱环节")

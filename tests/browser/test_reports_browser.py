@@ -47,6 +47,18 @@ def test_the_cockpit_clicks_through_to_the_lists_behind_it(week, page):  # noqa:
     page.click("[data-testid=tile-red]")
     page.wait_for_url(lambda url: "/dispatch/warnings/" in url and "colour=red" in url)
 
+    # The cockpit's table (逾期督办事项) downloads as on screen.
+    page.goto("/reports/")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    assert info.value.suggested_filename.startswith("阳泉高新区驾驶舱逾期督办事项")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[3]] == [
+        "编号", "议定事项", "相关项目", "承办部门", "办结时限", "逾期天数",
+    ]  # fmt: skip
+    assert sheet.max_row - 3 == page.locator("#overdue-supervision tbody tr:has(a)").count()
+
     # From the cockpit to the weekly report and its Word file.
     page.goto("/reports/")
     page.click(".page-head a:has-text('调度周报')")

@@ -148,3 +148,87 @@ def test_another_zones_meetings_are_not_exported(world, held):
     rows = _rows(sheet)
     assert len(rows) == Meeting.objects.filter(zone=world.other_zone).count()
     assert held.number_label not in [r[3] for r in rows]
+
+
+# --- one meeting's agenda with its 督办 ------------------------------------------------------------
+
+AGENDA_HEADERS = [
+    "序号", "议程事项", "理由", "类别", "讨论情况", "督办编号", "督办内容", "承办部门", "办结时限",
+    "状态",
+]  # fmt: skip
+
+
+@pytest.fixture
+def agenda(world):
+    """A held meeting: a red project with two decisions, a manual item with none, a dropped
+    item and a decision taken on no item."""
+    meeting = past_meeting(world.zone, days_ago=2, chair=world.deputy)
+    red = AgendaItem.objects.create(
+        meeting=meeting, order=1, kind="project", colour="red", title="智算中心项目",
+        reason="连续两期未报", discussion="=需协调供电",
+    )  # fmt: skip
+    manual = AgendaItem.objects.create(
+        meeting=meeting, order=2, kind="manual", title="临时事项", reason="主持人增加。",
+        manual=True,
+    )  # fmt: skip
+    AgendaItem.objects.create(meeting=meeting, order=3, kind="manual", title="撤下的", dropped=True)
+    due = timezone.localdate() + dt.timedelta(days=5)
+    made = [
+        services.decision_add(
+            meeting=meeting,
+            by=world.leader,
+            content=content,
+            department=world.econ_dept,
+            deadline=due,
+            agenda_item=item,
+        )  # fmt: skip
+        for content, item in (("完成土地组卷", red), ("协调供电", red), ("汇总上报", None))
+    ]
+    meeting.refresh_from_db()
+    return meeting, red, manual, made
+
+
+def test_the_meeting_exports_its_agenda_with_the_decisions(world, agenda):
+    meeting, red, manual, made = agenda
+    url = reverse("dispatch:meeting", args=[meeting.pk])
+    client = login(world.econ)
+    assert 'data-testid="export-xlsx"' in client.get(url).content.decode()
+    sheet = _sheet(client.get(url, {"format": "xlsx"}))
+    assert sheet["A1"].value == f"{meeting.title}议程及督办"
+    assert sheet["A2"].value.startswith(
+        f"筛选条件：开发区：阳泉高新技术产业开发区；会议：{meeting.title}；"
+    )
+    assert [c.value for c in sheet[3]] == AGENDA_HEADERS
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:J7"
+    rows = [[_day(v) for v in row] for row in _rows(sheet)]
+    first, second, loose = made
+    assert rows == [
+        [1, "智算中心项目", "连续两期未报", "预警项目（红）", "=需协调供电", first.number,
+         "完成土地组卷", "经济发展部", first.deadline, "办理中"],
+        [1, "智算中心项目", "连续两期未报", "预警项目（红）", "=需协调供电", second.number,
+         "协调供电", "经济发展部", second.deadline, "办理中"],
+        [2, "临时事项", "主持人增加。", "临时动议", None, None, None, None, None, None],
+        [None, "其他议定事项", None, None, None, loose.number, "汇总上报", "经济发展部",
+         loose.deadline, "办理中"],
+    ]  # fmt: skip
+    assert sheet["E4"].data_type == "s"  # the formula-looking discussion stays text
+    assert sheet["I4"].number_format == "yyyy-mm-dd"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == world.econ and f"{meeting.title}议程及督办（4行）" in event.note
+
+
+def test_the_page_and_the_export_read_the_same_agenda(world, agenda):
+    meeting, red, manual, _ = agenda
+    page = login(world.leader).get(reverse("dispatch:meeting", args=[meeting.pk]))
+    assert [i.pk for i in page.context["items"]] == [red.pk, manual.pk]
+    assert [d.content for d in page.context["loose_decisions"]] == ["汇总上报"]
+
+
+@pytest.mark.parametrize("persona", ["unit", "auditor", "admin", "other_staff"])
+def test_who_may_not_read_the_meeting_may_not_export_its_agenda(world, agenda, persona):
+    meeting = agenda[0]
+    response = login(getattr(world, persona)).get(
+        reverse("dispatch:meeting", args=[meeting.pk]), {"format": "xlsx"}
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()

@@ -306,3 +306,48 @@ def test_the_lead_list_names_the_hidden_filters_a_link_set(setup):
         login(w.invest).get(reverse("investment:leads"), {"format": "xlsx", "node": other.pk})
     )["A2"].value
     assert "飞轮储能电机" not in line and f"产业链环节：#{other.pk}" in line
+
+
+# --- chain list (招商图谱) -------------------------------------------------------------------------
+
+CHAIN_HEADERS = [
+    "产业链", "开发区", "发展目标", "节点（个）", "薄弱环节（个）", "本区企业（家）", "靶向企业（家）",
+    "招商项目（个）",
+]  # fmt: skip
+
+
+def test_the_chain_list_exports_each_chain_with_its_counts(setup):
+    w = setup
+    Chain.objects.create(zone=w.zone, name="氢能", goal='=HYPERLINK("x")')
+    url = reverse("investment:chains")
+    page = login(w.econ).get(url)
+    assert 'href="?format=xlsx" data-testid="export-xlsx"' in page.content.decode()
+    sheet = _sheet(login(w.econ).get(url, {"format": "xlsx"}))
+    assert sheet["A1"].value == "招商图谱（产业链）"
+    assert sheet["A2"].value.startswith("筛选条件：全部；")
+    assert _header(sheet) == CHAIN_HEADERS
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:H5"
+    shown = page.context["chains"]
+    assert _rows(sheet) == [
+        [c.name, c.zone.label, c.goal, c.node_count, c.weak_count, c.enterprise_count,
+         c.target_count, c.lead_count]
+        for c in shown
+    ]  # fmt: skip
+    assert _rows(sheet)[0][:1] + _rows(sheet)[0][3:] == ["新能源电池", 2, 1, 0, 1, 1]
+    assert (sheet["C5"].value, sheet["C5"].data_type) == ('=HYPERLINK("x")', "s")
+    event = _exports().get()
+    assert event.actor == w.econ and "招商图谱（产业链）（2行）" in event.note
+
+
+def test_the_chain_list_export_keeps_to_the_users_zones(setup):
+    w = setup
+    rows = _rows(_sheet(login(w.other_staff).get(reverse("investment:chains"), {"format": "xlsx"})))
+    assert [r[0] for r in rows] == ["固废利用"]
+
+
+def test_who_may_not_read_the_chain_list_may_not_export_it(setup):
+    w = setup
+    for user in (w.unit, w.auditor, w.admin):
+        response = login(user).get(reverse("investment:chains"), {"format": "xlsx"})
+        assert response.status_code == 403, user
+    assert not _exports().exists()

@@ -288,3 +288,66 @@ def meetings_xlsx(request, zone, meetings):
         filters_text=f"开发区：{zone.name}",
         count=len(rows),
     )
+
+
+AGENDA_COLUMNS = [
+    ExportColumn("序号", "int"),
+    ExportColumn("议程事项", width=36),
+    ExportColumn("理由", width=36),
+    ExportColumn("类别"),
+    ExportColumn("讨论情况", width=40),
+    ExportColumn("督办编号"),
+    ExportColumn("督办内容", width=40),
+    ExportColumn("承办部门"),
+    ExportColumn("办结时限", "date"),
+    ExportColumn("状态"),
+]
+
+# AgendaItem.kind is free text (other apps register sources); the known ones in words.
+AGENDA_KINDS = {
+    "project": "预警项目",
+    "blocker": "要素保障问题",
+    "supervision": "督办事项",
+    "ledger": "工作台账",
+    "enterprise_request": "企业诉求",
+    "manual": "临时动议",
+}
+COLOUR_WORDS = {"red": "红", "amber": "黄"}
+
+
+def _agenda_kind(item) -> str:
+    label = AGENDA_KINDS.get(item.kind, item.kind)
+    colour = COLOUR_WORDS.get(item.colour)
+    return f"{label}（{colour}）" if colour else label
+
+
+def _decision(d) -> list[object]:
+    return [
+        d.number,
+        d.content,
+        d.department.name if d.department_id else "",
+        d.deadline,
+        d.get_status_display(),
+    ]
+
+
+def meeting_agenda_xlsx(request, meeting, agenda: selectors.Agenda):
+    """A meeting's agenda as on its page (dropped items left out), with the 督办 decided on each
+    item: one row per decision, one row for an item without any; decisions taken on no item
+    follow under 其他议定事项 (as the page lists them)."""
+    rows: list[list[object]] = []
+    for seq, item in enumerate(agenda.items, start=1):
+        head = [seq, item.title, item.reason, _agenda_kind(item), item.discussion]
+        decisions = list(item.decisions.all())
+        if not decisions:
+            rows.append([*head, "", "", "", None, ""])
+        rows.extend([*head, *_decision(d)] for d in decisions)
+    rows.extend([None, "其他议定事项", "", "", "", *_decision(d)] for d in agenda.loose_decisions)
+    return export_xlsx(
+        request,
+        columns=AGENDA_COLUMNS,
+        rows=rows,
+        title=f"{meeting.title}议程及督办",
+        filters_text=f"开发区：{meeting.zone.name}；会议：{meeting.title}",
+        count=len(rows),
+    )

@@ -17,6 +17,7 @@ from zonedesk.zones.models import Department, Organisation, Zone
 
 from .models import (
     OPEN_BLOCKER_STATUSES,
+    AgendaItem,
     Blocker,
     BlockerCategory,
     BlockerEvent,
@@ -518,6 +519,33 @@ def meeting_list(user: User, zone_id: int) -> QuerySet[Meeting]:
             ),
         )
         .order_by("-date", "kind")
+    )
+
+
+@dataclass
+class Agenda:
+    items: list[AgendaItem]  # on the agenda, in order, each with its decisions prefetched
+    dropped: list[AgendaItem]
+    loose_decisions: list[SupervisionItem]  # 督办 decided without an agenda item
+
+
+def meeting_agenda(meeting: Meeting) -> Agenda:
+    """A meeting's agenda as its page shows it and its export writes it: the items with the
+    督办 decided on each (numbered order), the dropped ones, and decisions taken on no item."""
+    items = list(
+        meeting.agenda_items.prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=SupervisionItem.objects.select_related("department").order_by("seq"),
+            )
+        )
+    )
+    return Agenda(
+        items=[i for i in items if not i.dropped],
+        dropped=[i for i in items if i.dropped],
+        loose_decisions=list(
+            meeting.supervision_items.filter(agenda_item__isnull=True).select_related("department")
+        ),
     )
 
 

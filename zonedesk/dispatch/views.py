@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,7 @@ from .forms import (
     VersionReasonForm,
     WarningFilterForm,
 )
-from .models import AgendaItem, ProgressReport, SupervisionItem
+from .models import AgendaItem, ProgressReport
 from .photos import MAX_BYTES, MAX_PER_REPORT
 
 
@@ -595,23 +594,14 @@ def meeting_list(request):
 
 
 def _meeting_context(request, meeting, **extra):
-    items = list(
-        meeting.agenda_items.prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=SupervisionItem.objects.select_related("department").order_by("seq"),
-            )
-        )
-    )
+    agenda = selectors.meeting_agenda(meeting)
     can_run = access.can_run_meeting(request.user, meeting)
     context = {
         "meeting": meeting,
         "zone": meeting.zone,
-        "items": [i for i in items if not i.dropped],
-        "dropped": [i for i in items if i.dropped],
-        "loose_decisions": list(
-            meeting.supervision_items.filter(agenda_item__isnull=True).select_related("department")
-        ),
+        "items": agenda.items,
+        "dropped": agenda.dropped,
+        "loose_decisions": agenda.loose_decisions,
         "can_run": can_run,
         "is_past": meeting.date <= timezone.localdate(),
         "form": MeetingForm(
@@ -640,6 +630,8 @@ def meeting_detail(request, pk: int):
     meeting = access.get_meeting_for_user(
         request.user, pk, write=request.method == "POST", request=request
     )
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.meeting_agenda_xlsx(request, meeting, selectors.meeting_agenda(meeting))
     if request.method == "POST":
         form = MeetingForm(request.POST, zone_id=meeting.zone_id)
         if form.is_valid():

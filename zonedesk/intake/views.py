@@ -66,10 +66,41 @@ def template_download(request, kind: str):
     return xlsx_response(template_xlsx(spec), f"{spec.title}导入模板.xlsx")
 
 
+PROBLEM_COLUMNS = [
+    ExportColumn("行号", "int"),
+    ExportColumn("列"),
+    ExportColumn("单元格内容", width=40),
+    ExportColumn("问题", width=60),
+]
+
+
+def _problems_xlsx(request, batch, spec):
+    """问题清单 as .xlsx so the clerk fixes the sheet against it: every stored problem, not only
+    the first PROBLEMS_SHOWN the page lists; a problem of the whole file says 文件 as the page."""
+    rows = [
+        [p.get("row") or "文件", p.get("column", ""), p.get("value", ""), p.get("reason", "")]
+        for p in batch.problems
+    ]
+    kind = spec.title if spec else batch.kind
+    shown = f"问题共{batch.error_count}个"
+    if batch.error_count > len(rows):  # the preview stores the first MAX_STORED_PROBLEMS only
+        shown += f"（保存了前{len(rows)}个）"
+    return export_xlsx(
+        request,
+        columns=PROBLEM_COLUMNS,
+        rows=rows,
+        title=f"{batch.file_name} 问题清单",
+        filters_text=f"导入批次：#{batch.pk}；表格类型：{kind}；{shown}",
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET"])
 def batch_detail(request, pk: int):
     batch = get_batch_for_user(request.user, pk, request=request)
     spec = get_spec(batch.kind)
+    if request.GET.get("format") == "xlsx":
+        return _problems_xlsx(request, batch, spec)
     previous = services.previous_import(batch) if batch.status == batch.Status.PREVIEW else None
     context = {
         "batch": batch,

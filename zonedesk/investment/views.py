@@ -607,6 +607,8 @@ def funnel_view(request):
 def chain_list(request):
     user = request.user
     access.require_investment_reader(user, request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return _chain_list_xlsx(request)
     can_edit = user.zone_id is not None and access.can_edit_chains(user, user.zone_id)
     form = ChainForm(request.POST or None)
     if request.method == "POST":
@@ -626,6 +628,39 @@ def chain_list(request):
         "investment/chain_list.html",
         {"chains": selectors.chain_summaries(user), "form": form, "can_edit": can_edit},
         status=400 if form.errors else 200,
+    )
+
+
+CHAIN_COLUMNS = [
+    ExportColumn("产业链"),
+    ExportColumn("开发区"),
+    ExportColumn("发展目标", width=40),
+    ExportColumn("节点（个）", "int"),
+    ExportColumn("薄弱环节（个）", "int"),
+    ExportColumn("本区企业（家）", "int"),
+    ExportColumn("靶向企业（家）", "int"),
+    ExportColumn("招商项目（个）", "int"),
+]
+
+
+def _chain_list_xlsx(request):
+    """招商图谱 as on the chain list: every chain the user reads, with the page's counts."""
+    chains = selectors.chain_summaries(request.user)
+    rows = [
+        [
+            c.name,
+            c.zone.label,
+            c.goal,
+            c.node_count,
+            c.weak_count,
+            c.enterprise_count,
+            c.target_count,
+            c.lead_count,
+        ]  # fmt: skip
+        for c in chains
+    ]
+    return export_xlsx(
+        request, columns=CHAIN_COLUMNS, rows=rows, title="招商图谱（产业链）", count=len(rows)
     )
 
 

@@ -778,17 +778,29 @@ def cockpit_data(user: User, zone: Zone, period: ReportingPeriod, now: dt.dateti
             "open_count": stats["open_count"],
             "overdue_count": stats["overdue_count"],
         }
-    supervision_stats = getattr(dispatch_selectors, "supervision_stats", None)
-    if supervision_stats is not None:
-        from .integration import supervision_row
-
-        stats = supervision_stats(zone_ids, as_of=now)
-        data["supervision"] = {
-            "open": stats["open"],
-            "overdue": stats["overdue"],
-            "items": [
-                {**supervision_row(i), "days": i.overdue_days(today)}
-                for i in stats["overdue_items"][:12]
-            ],
-        }
+    data["supervision"] = cockpit_supervision(zone_ids, now)
     return data
+
+
+COCKPIT_OVERDUE_SHOWN = 12
+
+
+def cockpit_supervision(zone_ids: list[int], now: dt.datetime) -> dict | None:
+    """The cockpit's 逾期督办事项 table (the first COCKPIT_OVERDUE_SHOWN, most overdue first as
+    supervision_stats orders them) with the open and overdue counts; None while the dispatch
+    module has no 督办. The page and its export both read this."""
+    supervision_stats = getattr(dispatch_selectors, "supervision_stats", None)
+    if supervision_stats is None:
+        return None
+    from .integration import supervision_row
+
+    today = timezone.localdate(now)
+    stats = supervision_stats(zone_ids, as_of=now)
+    return {
+        "open": stats["open"],
+        "overdue": stats["overdue"],
+        "items": [
+            {**supervision_row(i), "days": i.overdue_days(today)}
+            for i in stats["overdue_items"][:COCKPIT_OVERDUE_SHOWN]
+        ],
+    }
