@@ -5,20 +5,15 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from tests.conftest import login
+from tests.exports import sheet_of
 from zonedesk.accounts.audit import audit_record
 from zonedesk.accounts.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 @pytest.fixture
@@ -49,7 +44,7 @@ def test_the_auditor_exports_the_log_with_the_filters_on_screen(world, events):
         reverse("intake:audit_export"), {"action": "update", "q": "赵"}
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "审计日志"
     assert sheet["A2"].value.startswith("筛选条件：动作：修改；操作人/对象：赵；")
     assert [c.value for c in sheet[3]] == [
@@ -69,7 +64,7 @@ def test_the_auditor_exports_the_log_with_the_filters_on_screen(world, events):
 
 
 def test_another_zones_events_are_not_exported_and_the_export_is_itself_audited(world, events):
-    sheet = _sheet(login(world.auditor).get(reverse("intake:audit_export")))
+    sheet = sheet_of(login(world.auditor).get(reverse("intake:audit_export")))
     objects = {row[5].value for row in sheet.iter_rows(min_row=4)}
     assert {"智算中心项目", "储能电池项目"} <= objects
     assert "飞轮储能项目" not in objects
@@ -79,7 +74,7 @@ def test_another_zones_events_are_not_exported_and_the_export_is_itself_audited(
 
 def test_a_bad_date_filter_exports_everything_in_scope_rather_than_failing(world, events):
     response = login(world.auditor).get(reverse("intake:audit_export"), {"start": "2026-13-40"})
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A2"].value.startswith("筛选条件：全部；")
 
 
@@ -105,6 +100,6 @@ def test_a_capped_export_says_so(world, events, monkeypatch):
     from zonedesk.intake import audit
 
     monkeypatch.setattr(audit, "MAX_ROWS", 2)
-    sheet = _sheet(login(world.auditor).get(reverse("intake:audit_export")))
+    sheet = sheet_of(login(world.auditor).get(reverse("intake:audit_export")))
     assert sheet["A2"].value.startswith("筛选条件：全部（仅含最近2条，请缩小日期范围分次导出）；")
     assert len(list(sheet.iter_rows(min_row=4))) == 2

@@ -6,24 +6,18 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login, make_project
 from tests.dispatch.conftest import add_report, open_period
+from tests.exports import sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.dispatch.models import ProjectWarning
 from zonedesk.dispatch.services import periods_ensure
 
 pytestmark = pytest.mark.django_db
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 def _rows(sheet):
@@ -53,7 +47,7 @@ def test_the_board_export_lists_every_expected_project_with_its_figures(world, p
     response = login(world.leader).get(
         reverse("dispatch:board_export"), {"zone": world.zone.pk, "period": period.pk}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "进度填报情况"
     assert sheet["A2"].value.startswith(
         f"筛选条件：开发区：阳泉高新技术产业开发区；期次：{period.label}；导出时间："
@@ -84,7 +78,7 @@ def test_the_board_export_lists_every_expected_project_with_its_figures(world, p
 
 
 def test_a_unit_exports_only_its_own_projects(world, period):
-    sheet = _sheet(login(world.unit).get(reverse("dispatch:board_export")))
+    sheet = sheet_of(login(world.unit).get(reverse("dispatch:board_export")))
     codes = [r[2] for r in _rows(sheet)]
     assert codes == ["YQ-001", None]
 
@@ -141,7 +135,7 @@ def test_the_warnings_export_honours_the_colour_filter(world, warnings):
     response = login(world.leader).get(
         reverse("dispatch:warnings_export"), {"zone": world.zone.pk, "colour": "red"}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "项目预警"
     assert sheet["A2"].value.startswith(
         "筛选条件：开发区：阳泉高新技术产业开发区；预警等级：红色；"
@@ -165,7 +159,7 @@ def test_the_warnings_export_honours_the_department_filter_and_keeps_text_as_tex
     response = login(world.leader).get(
         reverse("dispatch:warnings_export"), {"department": world.econ_dept.pk}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert "责任部门：经济发展部" in sheet["A2"].value
     codes = [r[1] for r in _rows(sheet)]
     assert "YQ-002" not in codes and "YQ-001" in codes and "+YQ-003" in codes
@@ -176,7 +170,7 @@ def test_the_warnings_export_honours_the_department_filter_and_keeps_text_as_tex
 
 
 def test_the_warnings_export_of_a_department_clerk_is_their_scope(world, warnings):
-    sheet = _sheet(login(world.other_staff).get(reverse("dispatch:warnings_export")))
+    sheet = sheet_of(login(world.other_staff).get(reverse("dispatch:warnings_export")))
     codes = [r[1] for r in _rows(sheet)]
     assert "YQ-001" not in codes and "YQ-002" not in codes
 
@@ -200,14 +194,14 @@ def test_the_blocker_list_exports_with_its_filters(world):
     )
     client = login(world.leader)
     url = reverse("dispatch:blockers")
-    sheet = _sheet(client.get(url, {"zone": world.zone.pk, "status": "active", "format": "xlsx"}))
+    sheet = sheet_of(client.get(url, {"zone": world.zone.pk, "status": "active", "format": "xlsx"}))
     assert sheet["A3"].value == "项目代码" and sheet["L3"].value == "逾期天数"
     rows = {r[1]: r for r in _rows(sheet)}
     assert set(rows) == {"智算中心项目", "储能电池项目"}
     assert rows["智算中心项目"][11] == (timezone.localdate() - late.deadline).days == 15
     assert rows["储能电池项目"][3] == "=SUM(A1) 电力增容"  # text, not a formula
     assert rows["储能电池项目"][11] is None
-    only_late = _sheet(
+    only_late = sheet_of(
         client.get(
             url, {"zone": world.zone.pk, "status": "active", "overdue": "on", "format": "xlsx"}
         )
@@ -217,7 +211,7 @@ def test_the_blocker_list_exports_with_its_filters(world):
     assert isinstance(sheet["J4"].value, dt.datetime)
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2
     # Another zone's clerk asking for our zone gets their own zone's list: none of ours.
-    theirs = _sheet(login(world.other_staff).get(url, {"zone": world.zone.pk, "format": "xlsx"}))
+    theirs = sheet_of(login(world.other_staff).get(url, {"zone": world.zone.pk, "format": "xlsx"}))
     assert _rows(theirs) == []
 
 
@@ -233,7 +227,7 @@ def test_the_supervision_list_exports(world):
         department=world.econ_dept,
         deadline=timezone.localdate() - timezone.timedelta(days=2),
     )
-    sheet = _sheet(
+    sheet = sheet_of(
         login(world.econ).get(
             reverse("dispatch:supervision_list"), {"zone": world.zone.pk, "format": "xlsx"}
         )

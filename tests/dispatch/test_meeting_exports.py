@@ -5,15 +5,14 @@ refusals and the audit row."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
 from tests.dispatch.conftest import past_meeting
+from tests.exports import sheet_of
 from zonedesk.accounts.models import AuditEvent, Role, User
 from zonedesk.dispatch import services
 from zonedesk.dispatch.models import AgendaItem, Meeting
@@ -23,12 +22,6 @@ pytestmark = pytest.mark.django_db
 HEADERS = [
     "会议日期", "原定日期", "会议", "会议编号", "主持人", "议程事项（项）", "督办事项（项）", "状态",
 ]  # fmt: skip
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 def _rows(sheet):
@@ -68,7 +61,7 @@ def held(world):
 
 def test_the_meetings_export_lists_every_meeting_of_the_zone(world, held):
     response = login(world.econ).get(reverse("dispatch:meetings"), {"format": "xlsx"})
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "阳泉高新区调度会"
     assert sheet["A2"].value.startswith("筛选条件：开发区：阳泉高新技术产业开发区；导出时间：")
     assert [c.value for c in sheet[3]] == HEADERS
@@ -104,7 +97,7 @@ def test_the_zone_on_screen_narrows_the_file(world, held):
     client = login(world.viewer)
     page = client.get(reverse("dispatch:meetings"), {"zone": world.other_zone.pk})
     assert f'href="?format=xlsx&amp;zone={world.other_zone.pk}"' in page.content.decode()
-    sheet = _sheet(
+    sheet = sheet_of(
         client.get(reverse("dispatch:meetings"), {"format": "xlsx", "zone": world.other_zone.pk})
     )
     assert "开发区：屯留经济技术开发区" in sheet["A2"].value
@@ -123,7 +116,7 @@ def test_a_formula_looking_chair_name_stays_text(world):
         display_name='=HYPERLINK("http://x")',
     )
     past_meeting(world.zone, days_ago=1, chair=chair)
-    sheet = _sheet(login(world.leader).get(reverse("dispatch:meetings"), {"format": "xlsx"}))
+    sheet = sheet_of(login(world.leader).get(reverse("dispatch:meetings"), {"format": "xlsx"}))
     cells = [
         row[4] for row in sheet.iter_rows(min_row=4) if row[4].value == '=HYPERLINK("http://x")'
     ]
@@ -139,7 +132,7 @@ def test_who_may_not_read_the_meetings_may_not_export_them(world, persona):
 
 def test_another_zones_meetings_are_not_exported(world, held):
     # a zone outside the user's scope falls back to their own, as the page does
-    sheet = _sheet(
+    sheet = sheet_of(
         login(world.other_staff).get(
             reverse("dispatch:meetings"), {"format": "xlsx", "zone": world.zone.pk}
         )
@@ -193,7 +186,7 @@ def test_the_meeting_exports_its_agenda_with_the_decisions(world, agenda):
     url = reverse("dispatch:meeting", args=[meeting.pk])
     client = login(world.econ)
     assert 'data-testid="export-xlsx"' in client.get(url).content.decode()
-    sheet = _sheet(client.get(url, {"format": "xlsx"}))
+    sheet = sheet_of(client.get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == f"{meeting.title}议程及督办"
     assert sheet["A2"].value.startswith(
         f"筛选条件：开发区：阳泉高新技术产业开发区；会议：{meeting.title}；"

@@ -4,26 +4,19 @@ its filters named on row 2, the same refusals as the page, text never a formula,
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from tests.conftest import login
 from tests.dispatch.conftest import add_report
+from tests.exports import export_count, sheet_of
 from tests.indicators.conftest import publish, target
 from tests.indicators.test_projects_vs_official import month_period
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.indicators.models import Indicator
 
 FORMULA = '=HYPERLINK("x")'
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 def _table(sheet) -> tuple[list, dict]:
@@ -34,10 +27,6 @@ def _table(sheet) -> tuple[list, dict]:
         for r in sheet.iter_rows(min_row=4, values_only=True)
     }
     return header, rows
-
-
-def _exports() -> int:
-    return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
 
 
 @pytest.fixture
@@ -70,7 +59,7 @@ def test_the_overview_exports_one_row_per_zone_with_the_funnel(two_zones, catalo
     response = login(w.viewer).get(
         "/indicators/zones/", {"year": 2026, "month": 3, "format": "xlsx"}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "跨区对比2026年1-3月"
     assert "统计期：2026年1-3月" in sheet["A2"].value
     header, rows = _table(sheet)
@@ -87,7 +76,7 @@ def test_the_overview_exports_one_row_per_zone_with_the_funnel(two_zones, catalo
     assert (here["招商签约项目（个）"], here["其中开工（个）"], here["其中投产（个）"]) == (2, 1, 1)
     assert here["签约金额（万元）"] == 50000 and here["招商签约项目名次"] == 1
     assert there["招商签约项目（个）"] is None  # no lead signed there: blank, as "—" on screen
-    assert _exports() == 1
+    assert export_count() == 1
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert "跨区对比" in event.note and "2行" in event.note
 
@@ -96,13 +85,13 @@ def test_the_overview_export_follows_the_period_and_the_sort_on_screen(two_zones
     w = two_zones
     client = login(w.viewer)
     fai = catalogue["FAI"].name
-    ranked = _sheet(client.get("/indicators/zones/", {"year": 2026, "month": 3,
+    ranked = sheet_of(client.get("/indicators/zones/", {"year": 2026, "month": 3,
                                                       "sort": "ind:FAI", "format": "xlsx"}))  # fmt: skip
     assert [r[0] for r in ranked.iter_rows(min_row=4, values_only=True)] == [
         w.other_zone.label, w.zone.label,
     ]  # fmt: skip
     assert f"按{fai}排名" in ranked["A2"].value
-    february = _sheet(
+    february = sheet_of(
         client.get("/indicators/zones/", {"year": 2026, "month": 2, "format": "xlsx"})
     )
     assert "2026年1-2月" in february["A2"].value
@@ -115,7 +104,7 @@ def test_a_zone_named_like_a_formula_stays_text_in_the_overview(two_zones):
     w = two_zones
     w.other_zone.short_name = FORMULA
     w.other_zone.save()
-    sheet = _sheet(login(w.viewer).get("/indicators/zones/", {"year": 2026, "month": 3,
+    sheet = sheet_of(login(w.viewer).get("/indicators/zones/", {"year": 2026, "month": 3,
                                                                "format": "xlsx"}))  # fmt: skip
     cells = [row[0] for row in sheet.iter_rows(min_row=4) if row[0].value == FORMULA]
     assert len(cells) == 1 and cells[0].data_type == "s"
@@ -128,7 +117,7 @@ def test_a_zone_named_like_a_formula_stays_text_in_the_overview(two_zones):
 def test_who_may_not_read_the_page_may_not_export_it(world, catalogue, url):
     for user in (world.admin, world.auditor):
         assert login(user).get(url, {"format": "xlsx"}).status_code == 403
-    assert _exports() == 0
+    assert export_count() == 0
 
 
 # --- 两区对比 -------------------------------------------------------------------------------------
@@ -139,7 +128,7 @@ def test_compare_exports_both_zones_side_by_side(two_zones, catalogue):
     own = Indicator.objects.create(zone=w.other_zone, code="TL_X", name=FORMULA, unit="个")
     publish(w.other_zone, own, 2026, 3, value=41)
     query = {"a": w.zone.pk, "b": w.other_zone.pk, "year": 2026, "month": 3, "format": "xlsx"}
-    sheet = _sheet(login(w.viewer).get("/indicators/compare/", query))
+    sheet = sheet_of(login(w.viewer).get("/indicators/compare/", query))
     assert f"甲：{w.zone.label}；乙：{w.other_zone.label}；统计期：2026年1-3月" in sheet["A2"].value
     header, rows = _table(sheet)
     a, b = w.zone.label, w.other_zone.label
@@ -155,11 +144,11 @@ def test_compare_exports_both_zones_side_by_side(two_zones, catalogue):
     cell = next(row[0] for row in sheet.iter_rows(min_row=4) if row[0].value == FORMULA)
     assert cell.data_type == "s"
     # Another month: the figures of that month, named on row 2.
-    february = _sheet(login(w.viewer).get("/indicators/compare/", {**query, "month": 2}))
+    february = sheet_of(login(w.viewer).get("/indicators/compare/", {**query, "month": 2}))
     assert "统计期：2026年1-2月" in february["A2"].value
     _, rows = _table(february)
     assert rows[catalogue["FAI"].name][f"{b}累计值"] is None
-    assert _exports() == 2
+    assert export_count() == 2
 
 
 def test_compare_export_refuses_a_zone_out_of_scope(two_zones):
@@ -167,7 +156,7 @@ def test_compare_export_refuses_a_zone_out_of_scope(two_zones):
     response = login(w.econ).get(
         "/indicators/compare/", {"a": w.zone.pk, "b": w.other_zone.pk, "format": "xlsx"}
     )
-    assert response.status_code == 403 and _exports() == 0
+    assert response.status_code == 403 and export_count() == 0
 
 
 # --- 排名变化 -------------------------------------------------------------------------------------
@@ -176,7 +165,7 @@ def test_compare_export_refuses_a_zone_out_of_scope(two_zones):
 def test_rank_exports_the_zone_s_rank_month_by_month(two_zones, catalogue):
     w = two_zones
     client = login(w.viewer)
-    sheet = _sheet(client.get("/indicators/rank/", {"zone": w.zone.pk, "year": 2026,
+    sheet = sheet_of(client.get("/indicators/rank/", {"zone": w.zone.pk, "year": 2026,
                                                     "format": "xlsx"}))  # fmt: skip
     assert sheet["A1"].value == f"{w.zone.label}2026年排名变化"
     assert f"开发区：{w.zone.label}；年度：2026" in sheet["A2"].value
@@ -184,14 +173,14 @@ def test_rank_exports_the_zone_s_rank_month_by_month(two_zones, catalogue):
     assert header == ["指标", "1月", *[f"1-{m}月" for m in range(2, 13)]]
     fai = catalogue["FAI"].name
     assert rows[fai]["1-2月"] == 1 and rows[fai]["1-3月"] == 2 and rows[fai]["1-4月"] is None
-    other = _sheet(client.get("/indicators/rank/", {"zone": w.other_zone.pk, "year": 2026,
+    other = sheet_of(client.get("/indicators/rank/", {"zone": w.other_zone.pk, "year": 2026,
                                                     "format": "xlsx"}))  # fmt: skip
     assert f"开发区：{w.other_zone.label}" in other["A2"].value
     _, rows = _table(other)
     assert rows[fai]["1-2月"] is None and rows[fai]["1-3月"] == 1
     # econ's scope is its own zone only: 屯留's ranks are refused.
     refused = login(w.econ).get("/indicators/rank/", {"zone": w.other_zone.pk, "format": "xlsx"})
-    assert refused.status_code == 403 and _exports() == 2
+    assert refused.status_code == 403 and export_count() == 2
 
 
 # --- 项目与统计对照 --------------------------------------------------------------------------------
@@ -206,7 +195,7 @@ def test_fai_exports_the_official_figure_beside_the_projects(world, catalogue):
     publish(world.zone, catalogue["FAI"], 2026, 3, value="1.2", growth="5")
     publish(world.zone, catalogue["FAI"], 2025, 6, value="2", growth="1")
     client = login(world.econ)
-    sheet = _sheet(client.get("/indicators/fai/", {"zone": world.zone.pk, "year": 2026,
+    sheet = sheet_of(client.get("/indicators/fai/", {"zone": world.zone.pk, "year": 2026,
                                                    "format": "xlsx"}))  # fmt: skip
     assert sheet["A2"].value.startswith(f"筛选条件：开发区：{world.zone.label}；年度：2026")
     header, rows = _table(sheet)
@@ -221,10 +210,10 @@ def test_fai_exports_the_official_figure_beside_the_projects(world, catalogue):
     assert march["差额（万元）"] == 9000
     assert sheet.cell(4, 2).number_format == "#,##0.00"
     # The year on screen decides the rows: 2025 has June only.
-    last_year = _sheet(client.get("/indicators/fai/", {"year": 2025, "format": "xlsx"}))
+    last_year = sheet_of(client.get("/indicators/fai/", {"year": 2025, "format": "xlsx"}))
     assert "年度：2025" in last_year["A2"].value
     assert [r[0] for r in last_year.iter_rows(min_row=4, values_only=True)] == ["1-6月"]
-    assert _exports() == 2
+    assert export_count() == 2
     assert (
         login(world.other_staff)
         .get("/indicators/fai/", {"zone": world.zone.pk, "format": "xlsx"})
@@ -237,7 +226,7 @@ def test_the_fai_export_keeps_a_formula_like_zone_name_as_text(world, catalogue)
     world.zone.short_name = FORMULA
     world.zone.save()
     publish(world.zone, catalogue["FAI"], 2026, 3, value="1.2", growth="5")
-    sheet = _sheet(login(world.econ).get("/indicators/fai/", {"year": 2026, "format": "xlsx"}))
+    sheet = sheet_of(login(world.econ).get("/indicators/fai/", {"year": 2026, "format": "xlsx"}))
     assert sheet["A1"].value.startswith(FORMULA) and sheet["A1"].data_type == "s"
 
 
@@ -260,7 +249,7 @@ def test_an_indicator_page_exports_its_published_figures(world, catalogue):
     response = login(world.viewer).get(
         url, {"zone": world.zone.pk, "year": 2026, "table": "values", "format": "xlsx"}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}{fai.name}公布数据"
     assert f"开发区：{world.zone.label}；指标：{fai.name}；年度：2025—2026" in sheet["A2"].value
     header, rows = _table(sheet)
@@ -281,13 +270,13 @@ def test_an_indicator_page_exports_its_published_figures(world, catalogue):
     source = next(row[3] for row in sheet.iter_rows(min_row=4) if row[3].value == FORMULA)
     assert source.data_type == "s"
     # The year on screen decides the rows; the default table is 公布数据.
-    earlier = _sheet(login(world.viewer).get(url, {"zone": world.zone.pk, "year": 2025,
+    earlier = sheet_of(login(world.viewer).get(url, {"zone": world.zone.pk, "year": 2025,
                                                    "format": "xlsx"}))  # fmt: skip
     assert "年度：2024—2025" in earlier["A2"].value
     assert [r[0] for r in earlier.iter_rows(min_row=4, values_only=True)] == [
         "2025年1-12月", "2024年1-12月",
     ]  # fmt: skip
-    assert _exports() == 2
+    assert export_count() == 2
     first = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).order_by("id").first()
     assert "公布数据（3行）" in first.note and "年度：2025—2026" in first.note
 
@@ -300,7 +289,7 @@ def test_an_indicator_page_exports_its_targets_and_refuses_as_the_page(world, ca
     target(world.other_zone, fai, 2026, growth=1)
     url = f"/indicators/{fai.pk}/"
     query = {"zone": world.zone.pk, "year": 2026, "table": "targets", "format": "xlsx"}
-    sheet = _sheet(login(world.econ).get(url, query))
+    sheet = sheet_of(login(world.econ).get(url, query))
     assert sheet["A1"].value == f"{world.zone.label}{fai.name}2026年度目标"
     assert "年度：2026" in sheet["A2"].value
     header, rows = _table(sheet)
@@ -309,16 +298,16 @@ def test_an_indicator_page_exports_its_targets_and_refuses_as_the_page(world, ca
         "市考核": {"考核主体": "市考核", "目标值（亿元）": None, "目标增速（%）": 8, "权重": 10},
         "省考核": {"考核主体": "省考核", "目标值（亿元）": 100, "目标增速（%）": 7, "权重": None},
     }
-    _, rows = _table(_sheet(login(world.econ).get(url, {**query, "year": 2025})))
+    _, rows = _table(sheet_of(login(world.econ).get(url, {**query, "year": 2025})))
     assert list(rows) == ["市考核"] and rows["市考核"]["目标增速（%）"] == 9
-    assert _exports() == 2
+    assert export_count() == 2
     # Refused the page, refused the file: no business role, another zone's staff; a zone's own
     # indicator is not found from another zone.
     for user in (world.admin, world.auditor, world.other_staff):
         assert login(user).get(url, query).status_code == 403, user
     own = Indicator.objects.create(zone=world.other_zone, code="TL_X", name="屯留自设", unit="个")
     assert login(world.econ).get(f"/indicators/{own.pk}/", query).status_code == 404
-    assert _exports() == 2
+    assert export_count() == 2
 
 
 def test_the_targets_page_exports_every_indicator_with_both_assessors(world, catalogue):
@@ -335,7 +324,7 @@ def test_the_targets_page_exports_every_indicator_with_both_assessors(world, cat
     response = login(world.viewer).get(
         "/indicators/targets/", {"zone": world.zone.pk, "year": 2026, "format": "xlsx"}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}2026年度目标"
     assert f"开发区：{world.zone.label}；年度：2026" in sheet["A2"].value
     header, rows = _table(sheet)
@@ -353,20 +342,20 @@ def test_the_targets_page_exports_every_indicator_with_both_assessors(world, cat
         == "s"
     )
     # Another year: that year's targets.
-    earlier = _sheet(login(world.viewer).get("/indicators/targets/", {"zone": world.zone.pk,
+    earlier = sheet_of(login(world.viewer).get("/indicators/targets/", {"zone": world.zone.pk,
                                                                       "year": 2025, "format": "xlsx"}))  # fmt: skip
     assert "年度：2025" in earlier["A2"].value
     _, rows = _table(earlier)
     assert (
         rows[gdp.name]["市考核目标增速（%）"] == 6 and rows[fai.name]["市考核目标增速（%）"] is None
     )
-    assert _exports() == 2
+    assert export_count() == 2
     for user in (world.admin, world.auditor, world.other_staff):
         response = login(user).get(
             "/indicators/targets/", {"zone": world.zone.pk, "format": "xlsx"}
         )
         assert response.status_code == 403, user
-    assert _exports() == 2
+    assert export_count() == 2
 
 
 def test_the_catalogue_exports_the_shipped_and_the_zone_s_own(world, catalogue):
@@ -380,7 +369,7 @@ def test_the_catalogue_exports_the_shipped_and_the_zone_s_own(world, catalogue):
     response = login(world.econ).get(
         "/indicators/catalogue/", {"zone": world.zone.pk, "format": "xlsx"}
     )
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}指标目录"
     assert f"开发区：{world.zone.label}" in sheet["A2"].value
     header, rows = _table(sheet)
@@ -394,10 +383,10 @@ def test_the_catalogue_exports_the_shipped_and_the_zone_s_own(world, catalogue):
         "适用": "本区", "说明": "本区自设",
     }  # fmt: skip
     assert rows["FAI"]["适用"] == "全省通用" and rows["FAI"]["发布"] == "绝对值、增速"
-    assert _exports() == 1
+    assert export_count() == 1
     for user in (world.admin, world.auditor, world.other_staff):
         response = login(user).get(
             "/indicators/catalogue/", {"zone": world.zone.pk, "format": "xlsx"}
         )
         assert response.status_code == 403, user
-    assert _exports() == 1
+    assert export_count() == 1

@@ -3,14 +3,12 @@ page lists, formula-looking cells kept as text, the batch page's permission, the
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import login
+from tests.exports import sheet_of
 from tests.intake.helpers import HEADER, xlsx
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.intake.models import ImportBatch
@@ -32,12 +30,6 @@ def _upload(client, rows, name="台账（初稿）.xlsx") -> ImportBatch:
     return ImportBatch.objects.latest("pk")
 
 
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
-
-
 def _export(client, batch):
     return client.get(reverse("intake:batch", args=[batch.pk]), {"format": "xlsx"})
 
@@ -49,7 +41,7 @@ def test_the_problem_list_exports_every_problem_as_the_page_shows_them(world):
     assert 'data-testid="export-xlsx"' in page and "导出问题清单" in page
     response = _export(client, batch)
     assert "%E5%8F%B0%E8%B4%A6" in response["Content-Disposition"]  # 台账…: the file's name
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "台账（初稿）.xlsx 问题清单"
     assert sheet["A2"].value.startswith("筛选条件：导入批次：#")
     assert "表格类型：重点项目；问题共2个" in sheet["A2"].value
@@ -72,7 +64,7 @@ def test_problems_beyond_those_shown_are_in_the_file(world):
     assert batch.error_count == count
     page = client.get(reverse("intake:batch", args=[batch.pk]))
     assert len(page.context["problems"]) == PROBLEMS_SHOWN
-    rows = list(_sheet(_export(client, batch)).iter_rows(min_row=4, values_only=True))
+    rows = list(sheet_of(_export(client, batch)).iter_rows(min_row=4, values_only=True))
     assert len(rows) == count
     assert rows[-1][0] == count + 1  # sheet row of the last data row (header on row 1)
 
@@ -85,7 +77,7 @@ def test_a_formula_looking_cell_stays_text(world):
         error_count=1,
         problems=[{"row": 2, "column": "项目名称", "value": formula, "reason": "@原因"}],
     )
-    sheet = _sheet(_export(client, batch))
+    sheet = sheet_of(_export(client, batch))
     assert (sheet["C4"].value, sheet["C4"].data_type) == (formula, "s")
     assert (sheet["D4"].value, sheet["D4"].data_type) == ("@原因", "s")
 
@@ -96,7 +88,7 @@ def test_a_problem_of_the_whole_file_says_file(world):
     ImportBatch.objects.filter(pk=batch.pk).update(
         error_count=1, problems=[{"row": 0, "column": "", "value": "", "reason": "文件已损坏"}]
     )
-    rows = list(_sheet(_export(client, batch)).iter_rows(min_row=4, values_only=True))
+    rows = list(sheet_of(_export(client, batch)).iter_rows(min_row=4, values_only=True))
     assert rows == [("文件", None, None, "文件已损坏")]
 
 
@@ -110,7 +102,7 @@ def test_a_clean_preview_shows_no_problem_export(world):
 
 def test_the_leader_may_export_a_clerks_problem_list(world):
     batch = _upload(login(world.econ), [_row("YQ-001", "约6亿")])
-    assert _sheet(_export(login(world.leader), batch)).max_row == 4
+    assert sheet_of(_export(login(world.leader), batch)).max_row == 4
 
 
 @pytest.mark.parametrize("persona", ["invest", "other_staff", "auditor", "viewer"])

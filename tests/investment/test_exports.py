@@ -5,15 +5,14 @@ looks like a formula, refusals and the audit row."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import login
+from tests.exports import sheet_of
 from tests.investment.conftest import make_lead, sign
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.investment import services
@@ -50,12 +49,6 @@ def setup(inv, settings, tmp_path):
     return w
 
 
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
-
-
 def _header(sheet):
     return [c.value for c in sheet[3]]
 
@@ -88,7 +81,7 @@ def test_the_funnel_exports_its_tables_with_targets_and_completion(setup):
     url = reverse("investment:funnel")
     page = login(w.leader).get(url, {"year": 2026}).content.decode()
     assert 'name="format" value="xlsx" data-testid="export-xlsx"' in page
-    sheet = _sheet(login(w.leader).get(url, {"year": 2026, "format": "xlsx"}))
+    sheet = sheet_of(login(w.leader).get(url, {"year": 2026, "format": "xlsx"}))
     assert sheet["A1"].value == "招商漏斗2026年"
     assert sheet["A2"].value.startswith("筛选条件：年度：2026；导出时间：")
     assert _header(sheet) == FUNNEL_HEADERS
@@ -137,7 +130,7 @@ def test_the_funnel_exports_its_tables_with_targets_and_completion(setup):
 
 def test_the_funnel_filters_narrow_the_file_and_are_named(setup):
     w = setup
-    sheet = _sheet(
+    sheet = sheet_of(
         login(w.leader).get(
             reverse("investment:funnel"),
             {"year": 2026, "quarter": 1, "team": w.team2.pk, "format": "xlsx"},
@@ -159,7 +152,7 @@ def test_a_formula_looking_team_name_stays_text_in_the_funnel(setup):
     TeamTarget.objects.create(
         team=odd, year=2026, signed_count=1, signed_amount=Decimal(1), funds_amount=Decimal(1)
     )
-    sheet = _sheet(
+    sheet = sheet_of(
         login(w.leader).get(reverse("investment:funnel"), {"year": 2026, "format": "xlsx"})
     )
     cells = [
@@ -186,7 +179,7 @@ def test_the_teams_export_lists_each_team_with_its_targets(setup):
     assert (
         'href="?format=xlsx" data-testid="export-xlsx"' in login(w.econ).get(url).content.decode()
     )
-    sheet = _sheet(login(w.econ).get(url, {"format": "xlsx"}))
+    sheet = sheet_of(login(w.econ).get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == "招商小分队"
     assert sheet["A2"].value.startswith("筛选条件：全部；")
     assert _header(sheet) == [
@@ -213,7 +206,7 @@ def test_the_events_table_exports_on_its_own(setup):
         start_date=dt.date(2026, 5, 10),
     )
     make_lead(w, "展会线索", "丁公司", event=event)
-    sheet = _sheet(
+    sheet = sheet_of(
         login(w.leader).get(reverse("investment:teams"), {"format": "xlsx", "table": "events"})
     )
     assert sheet["A1"].value == "招商活动"
@@ -226,7 +219,7 @@ def test_the_events_table_exports_on_its_own(setup):
 
 
 def test_another_zones_staff_export_no_team_of_this_zone(setup):
-    sheet = _sheet(login(setup.other_staff).get(reverse("investment:teams"), {"format": "xlsx"}))
+    sheet = sheet_of(login(setup.other_staff).get(reverse("investment:teams"), {"format": "xlsx"}))
     assert _rows(sheet) == []
 
 
@@ -250,7 +243,7 @@ def test_the_chain_exports_its_target_firms_node_by_node(setup):
     assert (
         'href="?format=xlsx" data-testid="export-xlsx"' in login(w.econ).get(url).content.decode()
     )
-    sheet = _sheet(login(w.econ).get(url, {"format": "xlsx"}))
+    sheet = sheet_of(login(w.econ).get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == "新能源电池产业链靶向企业"
     assert sheet["A2"].value.startswith(
         "筛选条件：开发区：阳泉高新技术产业开发区；产业链：新能源电池；"
@@ -294,7 +287,7 @@ def test_the_lead_list_names_the_hidden_filters_a_link_set(setup):
         reverse("investment:leads"),
         {"format": "xlsx", "node": w.cell.pk, "year": 2026, "quarter": 1, "metric": "signed"},
     )
-    line = _sheet(response)["A2"].value
+    line = sheet_of(response)["A2"].value
     assert line.startswith(
         f"筛选条件：产业链环节：{w.cell.chain.name} · {w.cell.name}；年度：2026；季度：第1季度；"
         "漏斗指标：签约；导出时间："
@@ -302,7 +295,7 @@ def test_the_lead_list_names_the_hidden_filters_a_link_set(setup):
     # A node of a zone the user may not read is not named.
     chain = Chain.objects.create(zone=w.other_zone, name="屯留储能链")
     other = ChainNode.objects.create(chain=chain, name="飞轮储能电机", link=Link.MIDSTREAM)
-    line = _sheet(
+    line = sheet_of(
         login(w.invest).get(reverse("investment:leads"), {"format": "xlsx", "node": other.pk})
     )["A2"].value
     assert "飞轮储能电机" not in line and f"产业链环节：#{other.pk}" in line
@@ -322,7 +315,7 @@ def test_the_chain_list_exports_each_chain_with_its_counts(setup):
     url = reverse("investment:chains")
     page = login(w.econ).get(url)
     assert 'href="?format=xlsx" data-testid="export-xlsx"' in page.content.decode()
-    sheet = _sheet(login(w.econ).get(url, {"format": "xlsx"}))
+    sheet = sheet_of(login(w.econ).get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == "招商图谱（产业链）"
     assert sheet["A2"].value.startswith("筛选条件：全部；")
     assert _header(sheet) == CHAIN_HEADERS
@@ -341,7 +334,9 @@ def test_the_chain_list_exports_each_chain_with_its_counts(setup):
 
 def test_the_chain_list_export_keeps_to_the_users_zones(setup):
     w = setup
-    rows = _rows(_sheet(login(w.other_staff).get(reverse("investment:chains"), {"format": "xlsx"})))
+    rows = _rows(
+        sheet_of(login(w.other_staff).get(reverse("investment:chains"), {"format": "xlsx"}))
+    )
     assert [r[0] for r in rows] == ["固废利用"]
 
 

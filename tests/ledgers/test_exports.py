@@ -5,25 +5,18 @@ refusals as the page, audited."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
 from tests.conftest import login
+from tests.exports import export_count, sheet_of
 from tests.ledgers.conftest import item_data, png
-from zonedesk.accounts.models import AuditEvent
 from zonedesk.ledgers import services
 from zonedesk.ledgers.models import LedgerItem
 
 FORMULA = '=HYPERLINK("x")'
 YEAR = timezone.localdate().year - 1  # a whole past year: its items are overdue by now
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.status_code
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 def _table(sheet) -> tuple[list, dict]:
@@ -33,10 +26,6 @@ def _table(sheet) -> tuple[list, dict]:
         for r in sheet.iter_rows(min_row=4, values_only=True)
     }
     return header, rows
-
-
-def _exports() -> int:
-    return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
 
 
 @pytest.fixture
@@ -69,7 +58,7 @@ def ledger(world, campaign):
 
 def test_the_campaign_list_exports_as_on_screen(world, ledger):
     campaign, quiet = ledger
-    sheet = _sheet(login(world.leader).get("/ledgers/", {"format": "xlsx"}))
+    sheet = sheet_of(login(world.leader).get("/ledgers/", {"format": "xlsx"}))
     assert sheet["A1"].value == f"{world.zone.label}专项行动"
     assert sheet["A2"].value.startswith(f"筛选条件：开发区：{world.zone.label}")
     header, rows = _table(sheet)
@@ -85,12 +74,12 @@ def test_the_campaign_list_exports_as_on_screen(world, ledger):
     assert rows[quiet.name]["排查问题"] == 0 and rows[quiet.name]["销号率（%）"] is None
     assert rows["合计"]["排查问题"] == LedgerItem.objects.count()
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3")
-    assert _exports() == 1
+    assert export_count() == 1
 
 
 def test_a_unit_exports_only_the_items_it_is_responsible_for(world, ledger):
     campaign, _quiet = ledger
-    _, rows = _table(_sheet(login(world.other_unit).get("/ledgers/", {"format": "xlsx"})))
+    _, rows = _table(sheet_of(login(world.other_unit).get("/ledgers/", {"format": "xlsx"})))
     assert rows[campaign.name]["排查问题"] == 1 and rows["合计"]["排查问题"] == 1  # 路达's one
 
 
@@ -103,7 +92,7 @@ def test_who_may_not_read_the_campaigns_may_not_export_them(world, ledger):
     assert (
         other.get("/ledgers/stats/", {"zone": world.zone.pk, "format": "xlsx"}).status_code == 403
     )
-    assert _exports() == 0
+    assert export_count() == 0
 
 
 def test_the_campaign_list_links_its_export_with_the_zone(world, ledger):
@@ -115,7 +104,7 @@ def test_the_campaign_list_links_its_export_with_the_zone(world, ledger):
 
 
 def _stats(client, table, **query):
-    return _sheet(client.get("/ledgers/stats/", {"format": "xlsx", "table": table, **query}))
+    return sheet_of(client.get("/ledgers/stats/", {"format": "xlsx", "table": table, **query}))
 
 
 def test_the_counts_by_campaign_follow_the_period_on_screen(world, ledger):
@@ -132,7 +121,7 @@ def test_the_counts_by_campaign_follow_the_period_on_screen(world, ledger):
     _, rows = _table(first_half)
     # Closed today, after the period's end: not counted as closed within it.
     assert (rows[campaign.name]["排查"], rows[campaign.name]["销号率（%）"]) == (2, 0)
-    assert _exports() == 2
+    assert export_count() == 2
 
 
 def test_the_counts_by_department_and_the_overdue_items(world, ledger):
@@ -170,7 +159,7 @@ def test_an_unknown_statistics_table_is_not_found(world, ledger):
         login(world.leader).get("/ledgers/stats/", {"format": "xlsx", "table": "x"}).status_code
         == 404
     )
-    assert _exports() == 0
+    assert export_count() == 0
 
 
 def test_the_statistics_page_links_each_table_s_export_with_its_period(world, ledger):

@@ -5,15 +5,14 @@ text, refusals and the audit row."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
+from tests.exports import sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.peers import services
 from zonedesk.peers.models import SourceDocument, SuggestedChange
@@ -42,12 +41,6 @@ def peer(world):
     )
 
 
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
-
-
 def _header(sheet):
     return [c.value for c in sheet[3]]
 
@@ -73,7 +66,7 @@ def test_the_documents_export_lists_every_document_read(world, doc):
         'href="?format=xlsx" data-testid="export-xlsx"'
         in login(world.econ).get(url).content.decode()
     )
-    sheet = _sheet(login(world.econ).get(url, {"format": "xlsx"}))
+    sheet = sheet_of(login(world.econ).get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == "对标情报文档"
     assert _header(sheet) == ["文档", "来源", "发布日期", "读取人", "读取时间", "开发区"]
     rows = _rows(sheet)
@@ -99,7 +92,7 @@ def test_more_documents_than_the_page_shows_are_exported(world):
         )
     page = login(world.econ).get(reverse("peers:index"))
     assert len(page.context["documents"]) == 20
-    sheet = _sheet(login(world.econ).get(reverse("peers:index"), {"format": "xlsx"}))
+    sheet = sheet_of(login(world.econ).get(reverse("peers:index"), {"format": "xlsx"}))
     assert len(_rows(sheet)) == SourceDocument.objects.filter(zone=world.zone).count() == 22
 
 
@@ -116,7 +109,7 @@ def test_the_peer_zones_export_counts_the_figures_in_force(world, doc, peer):
     url = reverse("peers:peers")
     page = login(world.econ).get(url).content.decode()
     assert 'href="?format=xlsx" data-testid="export-xlsx"' in page
-    sheet = _sheet(login(world.econ).get(url, {"format": "xlsx"}))
+    sheet = sheet_of(login(world.econ).get(url, {"format": "xlsx"}))
     assert sheet["A1"].value == "对标区域"
     assert _header(sheet) == ["名称", "类型", "所在地区", "关注方", "数据条数"]
     assert _rows(sheet) == [
@@ -149,7 +142,7 @@ def test_the_suggestions_export_keeps_the_status_on_screen(world, suggestions):
     url = reverse("peers:suggestions")
     page = login(world.econ).get(url).content.decode()
     assert 'href="?format=xlsx&amp;status=pending" data-testid="export-xlsx"' in page
-    sheet = _sheet(login(world.econ).get(url, {"format": "xlsx", "status": "pending"}))
+    sheet = sheet_of(login(world.econ).get(url, {"format": "xlsx", "status": "pending"}))
     assert sheet["A1"].value == "修改建议"
     assert sheet["A2"].value.startswith("筛选条件：状态：待处理；")
     assert _header(sheet) == [
@@ -164,7 +157,7 @@ def test_the_suggestions_export_keeps_the_status_on_screen(world, suggestions):
     assert rows[0][8:] == [rows[0][8], rows[0][9], "待处理", None, None, None]
     assert rows[0][8] == "赵经发" and sheet["G4"].data_type == "s"
     # another status on screen, another file
-    sheet = _sheet(login(world.econ).get(url, {"format": "xlsx", "status": "rejected"}))
+    sheet = sheet_of(login(world.econ).get(url, {"format": "xlsx", "status": "rejected"}))
     assert sheet["A2"].value.startswith("筛选条件：状态：未采纳；")
     rows = _rows(sheet)
     assert [(r[3], r[10], r[11], r[13]) for r in rows] == [
@@ -176,8 +169,8 @@ def test_the_suggestions_export_keeps_the_status_on_screen(world, suggestions):
 
 def test_a_unit_exports_only_suggestions_on_its_own_projects(world, suggestions):
     url = reverse("peers:suggestions")
-    assert len(_rows(_sheet(login(world.unit).get(url, {"format": "xlsx"})))) == 1
-    assert _rows(_sheet(login(world.other_unit).get(url, {"format": "xlsx"}))) == []
+    assert len(_rows(sheet_of(login(world.unit).get(url, {"format": "xlsx"})))) == 1
+    assert _rows(sheet_of(login(world.other_unit).get(url, {"format": "xlsx"}))) == []
     assert SuggestedChange.objects.count() == 2
 
 

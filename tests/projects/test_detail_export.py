@@ -4,27 +4,16 @@ and days behind by the Gantt's rules, refused to whoever may not read the projec
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 from django.utils import timezone
 
 from tests.conftest import login
+from tests.exports import export_count, sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.projects.models import Milestone
 
 FORMULA = '=HYPERLINK("x")'
 HEADER = ["序号", "节点", "计划完成日期", "实际完成日期", "状态", "滞后天数", "责任单位", "备注"]
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
-
-
-def _exports() -> int:
-    return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
 
 
 def _day(d: dt.date) -> dt.datetime:
@@ -56,7 +45,7 @@ def test_the_milestone_plan_exports_as_on_the_page(world):
     page = login(world.econ).get(url).content.decode()
     assert 'data-testid="export-xlsx-milestones"' in page
     response = login(world.unit).get(url, {"format": "xlsx", "table": "milestones"})
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "智算中心项目节点计划"
     assert f"项目：YQ-001 智算中心项目；状态与滞后天数截至{today:%Y-%m-%d}" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == HEADER
@@ -72,11 +61,11 @@ def test_the_milestone_plan_exports_as_on_the_page(world):
     note = next(c for c in sheet[6] if c.value == FORMULA)
     assert note.data_type == "s"
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref
-    assert _exports() == 1
+    assert export_count() == 1
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert "智算中心项目节点计划（4行）" in event.note and event.actor_id == world.unit.pk
     # Another project: its own plan only; without table= the plan is the default.
-    other = _sheet(login(world.econ).get(f"/projects/{world.invest_project.pk}/",
+    other = sheet_of(login(world.econ).get(f"/projects/{world.invest_project.pk}/",
                                          {"format": "xlsx"}))  # fmt: skip
     assert [r[1] for r in other.iter_rows(min_row=4, values_only=True)] == ["别的项目"]
     assert "YQ-002" in other["A2"].value
@@ -88,15 +77,15 @@ def test_who_may_not_read_the_project_may_not_export_its_plan(world):
     for user in (world.other_unit, world.other_staff, world.admin, world.auditor):
         assert login(user).get(url).status_code == 403, user
         assert login(user).get(url, {"format": "xlsx"}).status_code == 403, user
-    assert _exports() == 0
+    assert export_count() == 0
     assert login(world.econ).get(url, {"format": "xlsx", "table": "nope"}).status_code == 404
     assert login(world.econ).get("/projects/999999/", {"format": "xlsx"}).status_code == 404
-    assert _exports() == 0
+    assert export_count() == 0
 
 
 def test_an_archived_project_still_exports_its_plan(world):
     _plan(world)
     world.project.archived_at = timezone.now()
     world.project.save()
-    sheet = _sheet(login(world.leader).get(f"/projects/{world.project.pk}/", {"format": "xlsx"}))
+    sheet = sheet_of(login(world.leader).get(f"/projects/{world.project.pk}/", {"format": "xlsx"}))
     assert len(list(sheet.iter_rows(min_row=4))) == 4

@@ -4,15 +4,14 @@ for the zone on screen; the cockpit's refusals; text never a formula; audited.""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
 from tests.dispatch.conftest import past_meeting
+from tests.exports import sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.dispatch import services
 from zonedesk.dispatch.models import SupervisionItem
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["编号", "议定事项", "相关项目", "承办部门", "办结时限", "逾期天数"]
 FORMULA = '=HYPERLINK("x")'
-
-
-def _sheet(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 def _day(value):
@@ -73,7 +66,7 @@ def test_the_cockpit_exports_its_overdue_table_as_listed(world, overdue):
     assert 'data-testid="export-xlsx"' in page.content.decode()
     shown = page.context["data"]["supervision"]["items"]
     response = client.get(reverse("reports:cockpit"), {"format": "xlsx"})
-    sheet = _sheet(response)
+    sheet = sheet_of(response)
     assert sheet["A1"].value == "阳泉高新区驾驶舱逾期督办事项"
     assert sheet["A2"].value.startswith("筛选条件：开发区：阳泉高新区；导出时间：")
     assert [c.value for c in sheet[3]] == HEADER
@@ -100,7 +93,7 @@ def test_the_zone_on_screen_narrows_the_file(world, overdue):
     client = login(world.viewer)
     page = client.get(reverse("reports:cockpit"), {"zone": world.other_zone.pk}).content.decode()
     assert f'href="?format=xlsx&amp;zone={world.other_zone.pk}"' in page
-    sheet = _sheet(
+    sheet = sheet_of(
         client.get(reverse("reports:cockpit"), {"format": "xlsx", "zone": world.other_zone.pk})
     )
     assert "开发区：屯留" in sheet["A2"].value

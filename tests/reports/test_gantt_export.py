@@ -5,13 +5,12 @@ text never a formula; audited."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
 from tests.conftest import login
+from tests.exports import export_count, sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.projects.models import Milestone, Stage
 
@@ -22,20 +21,11 @@ MILESTONE_HEADER = ["节点序号", "节点名称", "节点计划日期（基线
                     "滞后天数"]  # fmt: skip
 
 
-def _sheet(response):
-    assert response.status_code == 200, response.status_code
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
-
-
 def _rows(sheet) -> tuple[list, list[dict]]:
     header = [c.value for c in sheet[3]]
     return header, [
         dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True)
     ]
-
-
-def _exports() -> int:
-    return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
 
 
 @pytest.fixture
@@ -59,7 +49,7 @@ def plan(week):
 
 def test_the_plan_table_has_one_row_per_milestone_with_its_status(plan):
     w, today = plan.world, timezone.localdate()
-    sheet = _sheet(login(w.leader).get("/reports/gantt/", {"format": "xlsx"}))
+    sheet = sheet_of(login(w.leader).get("/reports/gantt/", {"format": "xlsx"}))
     assert sheet["A1"].value == f"{w.zone.label}挂图作战计划表"
     assert sheet["A2"].value.startswith(f"筛选条件：开发区：{w.zone.label}；")
     header, rows = _rows(sheet)
@@ -96,20 +86,20 @@ def test_the_plan_table_has_one_row_per_milestone_with_its_status(plan):
 def test_the_gantt_s_filters_narrow_the_file_and_are_named(plan):
     w = plan.world
     client = login(w.leader)
-    dept = _sheet(client.get("/reports/gantt/", {"department": w.econ_dept.pk, "format": "xlsx"}))
+    dept = sheet_of(client.get("/reports/gantt/", {"department": w.econ_dept.pk, "format": "xlsx"}))
     assert "责任部门：经济发展部" in dept["A2"].value
     assert {r["项目代码"] for r in _rows(dept)[1]} == {"YQ-001", "YQ-004"}
-    led = _sheet(client.get("/reports/gantt/", {"lead": w.leader.pk, "format": "xlsx"}))
+    led = sheet_of(client.get("/reports/gantt/", {"lead": w.leader.pk, "format": "xlsx"}))
     assert f"包保领导：{w.leader.name}" in led["A2"].value
     assert [r["项目代码"] for r in _rows(led)[1]] == ["YQ-001"]
-    only = _sheet(client.get("/reports/gantt/", {"stage": "signed", "milestones": "0",
+    only = sheet_of(client.get("/reports/gantt/", {"stage": "signed", "milestones": "0",
                                                  "format": "xlsx"}))  # fmt: skip
     assert f"项目阶段：{Stage.SIGNED.label}；只看项目" in only["A2"].value
     header, rows = _rows(only)
     assert header == PROJECT_HEADER and [r["项目代码"] for r in rows] == ["YQ-003"]
-    projects = _sheet(client.get("/reports/gantt/", {"milestones": "0", "format": "xlsx"}))
+    projects = sheet_of(client.get("/reports/gantt/", {"milestones": "0", "format": "xlsx"}))
     assert len(_rows(projects)[1]) == 4  # one row per project
-    assert _exports() == 4
+    assert export_count() == 4
 
 
 def test_the_export_has_every_project_not_only_those_the_chart_draws(plan, monkeypatch):
@@ -118,7 +108,7 @@ def test_the_export_has_every_project_not_only_those_the_chart_draws(plan, monke
     monkeypatch.setattr(selectors, "GANTT_LIMIT", 2)
     client = login(plan.world.leader)
     assert client.get("/reports/gantt/").context["data"]["shown"] == 2
-    rows = _rows(_sheet(client.get("/reports/gantt/", {"format": "xlsx"})))[1]
+    rows = _rows(sheet_of(client.get("/reports/gantt/", {"format": "xlsx"})))[1]
     assert len({r["项目代码"] for r in rows}) == 4
 
 
@@ -126,7 +116,7 @@ def test_a_project_named_like_a_formula_stays_text(plan):
     w = plan.world
     w.project.name = FORMULA
     w.project.save(update_fields=["name"])
-    sheet = _sheet(login(w.viewer).get("/reports/gantt/", {"format": "xlsx"}))
+    sheet = sheet_of(login(w.viewer).get("/reports/gantt/", {"format": "xlsx"}))
     cells = [row[1] for row in sheet.iter_rows(min_row=4) if row[1].value == FORMULA]
     assert len(cells) == 1 and cells[0].data_type == "s"
 
@@ -134,13 +124,13 @@ def test_a_project_named_like_a_formula_stays_text(plan):
 @pytest.mark.parametrize("who", ["unit", "other_unit", "auditor", "admin"])
 def test_who_may_not_see_the_gantt_may_not_export_it(plan, who):
     response = login(getattr(plan.world, who)).get("/reports/gantt/", {"format": "xlsx"})
-    assert response.status_code == 403 and _exports() == 0
+    assert response.status_code == 403 and export_count() == 0
 
 
 def test_another_zone_s_gantt_is_refused(plan):
     w = plan.world
     response = login(w.other_staff).get("/reports/gantt/", {"zone": w.zone.pk, "format": "xlsx"})
-    assert response.status_code == 403 and _exports() == 0
+    assert response.status_code == 403 and export_count() == 0
 
 
 def test_the_gantt_page_offers_the_export_in_its_filter_form(plan):
