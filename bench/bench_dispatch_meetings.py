@@ -138,11 +138,26 @@ def main() -> None:
     if not meeting.agenda_items.exists():
         services.agenda_build(meeting=meeting, by=leader)
     ids = list(Project.objects.filter(zone=zone).values_list("pk", flat=True))
+    # A 小调度 chaired by a deputy takes only his or her 分管部门 (two departments, as the
+    # demo's deputy has).
+    deputy, created = User.objects.get_or_create(
+        username=f"bench-deputy-{zone.pk}",
+        defaults={"role": Role.DEPUTY, "zone": zone, "display_name": "分管副主任"},
+    )
+    if created:
+        deputy.supervised_departments.set(Department.objects.filter(zone=zone).order_by("pk")[:2])
+    portfolio = set(deputy.supervised_departments.values_list("pk", flat=True))
+    small, _ = Meeting.objects.get_or_create(
+        zone=zone, kind="small", date=today + dt.timedelta(days=1), defaults={"chair": deputy}
+    )
+    if not small.agenda_items.exists():
+        services.agenda_build(meeting=small, by=deputy)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{connection.vendor}; {len(ids)} projects, {Blocker.objects.filter(zone=zone).count()} blockers, "
         f"{SupervisionItem.objects.filter(zone=zone).count()} 督办, latest agenda "
-        f"{meeting.agenda_items.count()} items"
+        f"{meeting.agenda_items.count()} items; a deputy's 小调度 ({len(portfolio)} of "
+        f"{Department.objects.filter(zone=zone).count()} departments) {small.agenda_items.count()} items"
     )
 
     def get(url):
@@ -155,6 +170,7 @@ def main() -> None:
     week_ago = timezone.now() - dt.timedelta(days=7)
     cases = [
         ("agenda.candidates (大调度)", lambda: agenda.candidates(zone, today, "large")),
+        ("agenda.candidates (小调度, the chair's 分管部门)", lambda: agenda.candidates(zone, today, "small", departments=portfolio)),
         ("selectors.blocker_stats (one week)", lambda: selectors.blocker_stats([zone.pk], start=week_ago)),
         ("selectors.supervision_stats", lambda: selectors.supervision_stats([zone.pk])),
         ("warnings_recompute (all projects, with blockers)", lambda: services.warnings_recompute(ids)),
@@ -162,6 +178,7 @@ def main() -> None:
         ("page /dispatch/blockers/?status= (all, first 500)", get("/dispatch/blockers/?status=")),
         ("page /dispatch/meetings/", get("/dispatch/meetings/")),
         (f"page /dispatch/meetings/{{id}}/ (agenda {meeting.agenda_items.count()} items)", get(f"/dispatch/meetings/{meeting.pk}/")),
+        (f"page /dispatch/meetings/{{id}}/ (小调度, agenda {small.agenda_items.count()} items)", get(f"/dispatch/meetings/{small.pk}/")),
         ("page /dispatch/supervision/ (open ones)", get("/dispatch/supervision/")),
     ]  # fmt: skip
     print("\n| case | median / p95 (ms) | SQL queries |\n|---|---|---|")
