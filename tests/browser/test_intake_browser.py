@@ -76,7 +76,7 @@ def test_econ_imports_a_messy_ledger_fixes_it_commits_and_undoes(world, page):
     # The clerk downloads the problem list to fix the sheet against it.
     with page.expect_download() as info:
         page.click("[data-testid=export-xlsx]")
-    assert info.value.suggested_filename.startswith("台账（初稿）.xlsx 问题清单")
+    assert info.value.suggested_filename.startswith("台账（初稿） 问题清单")
     with open(info.value.path(), "rb") as download:  # saved without an extension
         sheet = openpyxl.load_workbook(download).active
     assert [c.value for c in sheet[3]] == ["行号", "列", "单元格内容", "问题"]

@@ -42,7 +42,7 @@ def test_the_problem_list_exports_every_problem_as_the_page_shows_them(world):
     response = _export(client, batch)
     assert "%E5%8F%B0%E8%B4%A6" in response["Content-Disposition"]  # 台账…: the file's name
     sheet = sheet_of(response)
-    assert sheet["A1"].value == "台账（初稿）.xlsx 问题清单"
+    assert sheet["A1"].value == "台账（初稿） 问题清单"
     assert sheet["A2"].value.startswith("筛选条件：导入批次：#")
     assert "表格类型：重点项目；问题共2个" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == ["行号", "列", "单元格内容", "问题"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -89,7 +91,7 @@ def _problems_xlsx(request, batch, spec):
         request,
         columns=PROBLEM_COLUMNS,
         rows=rows,
-        title=f"{batch.file_name} 问题清单",
+        title=f"{PurePath(batch.file_name).stem} 问题清单",  # 台账.xlsx → 台账 问题清单.xlsx
         filters_text=f"导入批次：#{batch.pk}；表格类型：{kind}；{shown}",
         count=len(rows),
     )
