@@ -54,7 +54,7 @@ def test_the_problem_list_exports_every_problem_as_the_page_shows_them(world):
     assert "金额须为确数，不能含“约”" in rows[0][3]
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:D5"
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-    assert event.actor == world.econ and "台账（初稿）.xlsx 问题清单（2行）" in event.note
+    assert event.actor == world.econ and "台账（初稿） 问题清单（2行）" in event.note
 
 
 def test_problems_beyond_those_shown_are_in_the_file(world):
