@@ -85,6 +85,14 @@ def test_a_clerk_works_a_firm_from_figures_to_a_loan(world, page):
     expect(card).to_contain_text("6.67%")
     expect(card).to_contain_text("≥ 5%")
     screenshot(page, "enterprise-file")
+    # The 月度数据 table exports the 24 months the page lists, newest first.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx-figures]")
+    assert info.value.suggested_filename.startswith(f"{firm.name}月度经营数据")
+    with open(info.value.path(), "rb") as saved:
+        sheet = openpyxl.load_workbook(io.BytesIO(saved.read())).active
+    assert [c.value for c in sheet[3]][:3] == ["月份", "产值（万元）", "营业收入（万元）"]
+    assert sheet.max_row - 3 == 24
     page.goto("/enterprises/funnel/")
     expect(page.locator("[data-testid=eligible-high_tech]")).to_have_text("1")
     page.click("[data-testid=eligible-high_tech]")

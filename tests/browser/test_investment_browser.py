@@ -151,6 +151,15 @@ def test_from_a_chain_target_to_a_key_project(inv, page):  # noqa: F811
     expect(page.locator("[data-testid=contact]")).to_contain_text("刘**")
     expect(page.locator("[data-testid=contact]")).to_contain_text("139****1234")
     expect(page.locator("[data-testid=contact]")).not_to_contain_text("13907311234")
+    # Its 到位资金 table exports as shown here: the evidence as 有, without a link.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx-funding]")
+    assert info.value.suggested_filename.startswith(f"{lead.name}到位资金")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert lead.code in sheet["A2"].value
+    assert [c.value for c in sheet[4]][1:4] == [5200, "境内省外", "有"]
+    assert [c.value for c in sheet[5]][:2] == ["合计", 5200]
     sign_out(page)
 
     # The owner sees the flag on the earlier lead, settles it; teams and lists render.

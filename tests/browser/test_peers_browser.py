@@ -70,6 +70,16 @@ def test_peer_report_to_comparison(page, world):
     form.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("已向“智算中心项目”提出修改建议")
     screenshot(page, "peers-document")
+    # The 数据 table exports as read, marking the facts saved as figures.
+    with page.expect_download() as info:
+        page.get_by_test_id("export-xlsx").click()
+    assert info.value.suggested_filename.startswith("长治高新区2025年工作报告.docx数据")
+    with open(info.value.path(), "rb") as download:  # saved without an extension
+        sheet = openpyxl.load_workbook(download).active
+    assert [c.value for c in sheet[4]][2:6] == ["312.5亿元", "否", 3125000, "万元"]
+    assert [r[9] for r in sheet.iter_rows(min_row=4, values_only=True)] == [
+        "是", "否", "是", "是", "否", "否",
+    ]  # fmt: skip
 
     # Our own zone's figures, from a pasted briefing.
     page.get_by_role("link", name="读取文档").click()

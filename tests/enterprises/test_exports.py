@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.enterprises.conftest import add_years, last_years, make_enterprise, new_code
+from tests.exports import export_count, sheet_of
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.enterprises import selectors, services
 from zonedesk.enterprises.models import FinancingNeed, MuResult, ServiceRequest
@@ -480,3 +481,91 @@ def test_a_matchmaking_event_exports_its_needs_with_the_outcome(world, firm):
     # Refused the page, refused the file: the firm's own user, the auditor, another zone's staff.
     for user in (world.unit, world.auditor, world.other_staff):
         assert refused(user, url), user
+
+
+# --- 一企一档: the 月度数据 and 资质与证书 tables ----------------------------------------------------
+
+
+def _detail(user, enterprise, table):
+    return login(user).get(f"/enterprises/{enterprise.pk}/", {"format": "xlsx", "table": table})
+
+
+def test_the_firms_monthly_figures_export_the_24_months_on_screen(world, firm, other_firm):
+    year = timezone.localdate().year
+    add_years(firm, [year - 2, year - 1], revenue="500.5", electricity="40")
+    add_years(other_firm, [year - 1], revenue="9")  # another firm's months are not in the file
+    shown = selectors.recent_figures(firm)
+    assert len(shown) == 24 and firm.figures.count() == 24
+    add_years(firm, [year - 3], months=1)  # a 25th month: past what the page lists
+    shown = selectors.recent_figures(firm)
+    before = export_count()
+    sheet = sheet_of(_detail(world.econ, firm, "figures"))
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert [c.value for c in sheet[3]] == [
+        "月份", "产值（万元）", "营业收入（万元）", "税收（万元）", "用电量（万千瓦时）",
+        "从业人员（人）", "研发投入（万元）", "来源", "版本",
+    ]  # fmt: skip
+    assert firm.name in sheet["A2"].value and "最近24个月" in sheet["A2"].value
+    assert [r[0] for r in rows] == [f"{f.year}-{f.month:02d}" for f in shown]
+    assert len(rows) == 24 and rows[0][0] == f"{year - 1}-12"
+    assert rows[0][1:] == [550, 500.5, 25, 40, 120, 30, "表单录入", 1]
+    assert sheet["C4"].number_format == "#,##0.00"
+    assert export_count() == before + 1
+    assert f"{firm.name}月度经营数据（24行）" in last_export().note
+
+
+def test_the_firms_certificates_export_with_the_pages_tags(world, firm):
+    today = timezone.localdate()
+    services.certificate_add(
+        enterprise=firm, by=world.econ,
+        data={"kind": "high_tech", "issuer": FORMULA, "number": "GR2024", "issued_on": today - dt.timedelta(days=700),
+              "expires_on": today + dt.timedelta(days=30)},
+    )  # fmt: skip
+    services.certificate_add(enterprise=firm, by=world.econ, data={"kind": "tech_sme"})
+    gone = services.certificate_add(
+        enterprise=firm, by=world.econ, data={"kind": "listed", "name": "新三板"}
+    )
+    services.certificate_revoke(certificate=gone, by=world.econ, reason="摘牌")
+    response = _detail(world.econ, firm, "certificates")
+    sheet = sheet_of(response)
+    assert [c.value for c in sheet[3]] == [
+        "类别", "名称/说明", "认定机构", "证书编号", "认定日期", "有效期至", "状态", "撤销原因"
+    ]  # fmt: skip
+    rows = {r[0]: r for r in ([c.value for c in row] for row in sheet.iter_rows(min_row=4))}
+    assert [r[0] for r in sheet.iter_rows(min_row=4, max_col=1, values_only=True)] == [
+        c.get_kind_display() for c in selectors.certificates_of(firm)
+    ]
+    assert rows["高新技术企业"][2:4] == [FORMULA, "GR2024"]
+    assert rows["高新技术企业"][5].date() == today + dt.timedelta(days=30)
+    assert rows["高新技术企业"][6] == "即将到期"
+    assert rows["科技型中小企业"][5:7] == [None, "长期有效"]
+    assert rows["上市公司"][1] == "新三板" and rows["上市公司"][6:] == ["已撤销", "摘牌"]
+    assert cell_of(response, FORMULA).data_type == "s"
+    assert f"企业：{firm.name}" in sheet["A2"].value
+    assert f"{firm.name}资质与证书（3行）" in last_export().note
+
+
+def test_the_firms_own_user_exports_its_own_file_only(world, firm, own):
+    services.certificate_add(enterprise=own, by=world.econ, data={"kind": "tech_sme"})
+    services.certificate_add(enterprise=firm, by=world.econ, data={"kind": "high_tech"})
+    sheet = sheet_of(_detail(world.unit, own, "certificates"))
+    assert [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)] == ["科技型中小企业"]
+    # Refused the page, refused the file: another firm's file, another zone's staff.
+    before = export_count()
+    for user, enterprise in (
+        (world.unit, firm),
+        (world.other_unit, own),
+        (world.other_staff, firm),
+    ):
+        assert login(user).get(f"/enterprises/{enterprise.pk}/").status_code == 403
+        for table in ("figures", "certificates"):
+            assert _detail(user, enterprise, table).status_code == 403, (user, table)
+    assert export_count() == before
+
+
+def test_an_unknown_table_of_the_firms_file_is_404_and_each_table_links_its_export(world, firm):
+    assert _detail(world.econ, firm, "history").status_code == 404
+    assert login(world.econ).get(f"/enterprises/{firm.pk}/", {"format": "xlsx"}).status_code == 404
+    page = login(world.econ).get(f"/enterprises/{firm.pk}/").content.decode()
+    assert 'href="?format=xlsx&amp;table=figures" data-testid="export-xlsx-figures"' in page
+    assert 'href="?format=xlsx&amp;table=certificates"' in page

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.exports import sheet_of
+from tests.exports import export_count, sheet_of
 from tests.investment.conftest import make_lead, sign
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.investment import services
@@ -346,3 +346,108 @@ def test_who_may_not_read_the_chain_list_may_not_export_it(setup):
         response = login(user).get(reverse("investment:chains"), {"format": "xlsx"})
         assert response.status_code == 403, user
     assert not _exports().exists()
+
+
+# --- a lead's page: 跟进记录 and 到位资金 ---------------------------------------------------------------
+
+FOLLOWUP_HEADERS = ["日期", "方式", "地点", "参与人员", "成果", "下一步", "记录人"]
+FUNDING_HEADERS = ["到位日期", "金额（万元）", "类别", "凭证", "说明", "登记人"]
+
+
+def _followups(w):
+    services.followup_add(
+        lead=w.lead,
+        by=w.invest,
+        data={
+            "kind": "visit",
+            "date": dt.date(2026, 1, 10),
+            "place": "苏州",
+            "participants": "钱投促、王建国",
+            "outcome": '=HYPERLINK("x")',
+            "next_step": "邀请来区考察",
+        },
+    )
+    services.followup_add(
+        lead=w.lead,
+        by=w.invest,
+        data={"kind": "call", "date": dt.date(2026, 2, 3), "participants": "钱投促", "outcome": "确认考察日期"},
+    )  # fmt: skip
+
+
+def test_a_leads_followups_export_as_the_page_lists_them(setup):
+    w = setup
+    _followups(w)
+    other = make_lead(w, "光伏组件项目", "浙江某某光伏有限公司")
+    services.followup_add(
+        lead=other, by=w.invest,
+        data={"kind": "trip", "date": dt.date(2026, 1, 5), "participants": "钱投促", "outcome": "另一项目"},
+    )  # fmt: skip
+    url = reverse("investment:lead", args=[w.lead.pk])
+    before = export_count()
+    sheet = sheet_of(login(w.invest).get(url, {"format": "xlsx", "table": "followups"}))
+    assert _header(sheet) == FOLLOWUP_HEADERS
+    assert w.lead.code in sheet["A2"].value and w.lead.name in sheet["A2"].value
+    rows = _rows(sheet)
+    # the formula-looking outcome stays a string
+    # this lead's follow-ups only, newest first as on the page
+    assert [r[1] for r in rows] == ["电话", "走访"]
+    assert rows[0][0].date() == dt.date(2026, 2, 3)
+    assert rows[1][2:] == ["苏州", "钱投促、王建国", '=HYPERLINK("x")', "邀请来区考察", "钱投促"]
+    assert sheet.cell(row=5, column=5).data_type == "s"
+    assert export_count() == before + 1
+    assert "跟进记录（2行）" in _exports().latest("id").note
+
+
+def test_a_leads_funding_export_totals_as_the_heading(setup):
+    w = setup
+    services.arrival_add(
+        lead=w.lead, by=w.invest, date=dt.date(2026, 4, 1), amount=Decimal("1500.5"),
+        kind="in_province", note="@第二笔",
+    )  # fmt: skip
+    url = reverse("investment:lead", args=[w.lead.pk])
+    sheet = sheet_of(login(w.invest).get(url, {"format": "xlsx", "table": "funding"}))
+    assert _header(sheet) == FUNDING_HEADERS
+    rows = _rows(sheet)
+    assert [(r[0].date(), r[1], r[2], r[3], r[4]) for r in rows[:2]] == [
+        (dt.date(2026, 3, 5), 3000, "境内省外", "有", None),
+        (dt.date(2026, 4, 1), 1500.5, "省内", None, "@第二笔"),
+    ]
+    assert rows[2][:2] == ["合计", 4500.5]
+    assert sheet.cell(row=5, column=5).data_type == "s"
+    assert sheet.cell(row=4, column=2).number_format == "#,##0.00"
+
+
+def test_outside_the_team_the_lead_tables_export_as_the_page_shows_them(setup):
+    # 孙招商 is not in the lead's team: the page masks the contacts and shows the evidence as 有
+    # without a download link. Neither table holds a contact, so the files are the team's files.
+    w = setup
+    _followups(w)
+    url = reverse("investment:lead", args=[w.lead.pk])
+    page = login(w.invest2).get(url).content.decode()
+    assert "13812345678" not in page and '/evidence/"' not in page
+    for table in ("followups", "funding"):
+        params = {"format": "xlsx", "table": table}
+        outside = _rows(sheet_of(login(w.invest2).get(url, params)))
+        assert outside == _rows(sheet_of(login(w.invest).get(url, params)))
+        assert "13812345678" not in [c for row in outside for c in row]
+    assert [r[3] for r in outside] == ["有", None]
+
+
+def test_a_lead_table_export_is_refused_as_the_page_and_unknown_tables_are_404(setup):
+    w = setup
+    url = reverse("investment:lead", args=[w.lead.pk])
+    before = export_count()
+    for user in (w.unit, w.auditor, w.other_staff):
+        for table in ("followups", "funding"):
+            assert login(user).get(url).status_code == 403
+            assert login(user).get(url, {"format": "xlsx", "table": table}).status_code == 403
+    assert login(w.invest).get(url, {"format": "xlsx", "table": "history"}).status_code == 404
+    assert login(w.invest).get(url, {"format": "xlsx"}).status_code == 404
+    assert export_count() == before
+
+
+def test_the_lead_page_links_each_table_to_its_export(setup):
+    w = setup
+    page = login(w.invest).get(reverse("investment:lead", args=[w.lead.pk])).content.decode()
+    assert 'href="?format=xlsx&amp;table=followups" data-testid="export-xlsx-followups"' in page
+    assert 'href="?format=xlsx&amp;table=funding" data-testid="export-xlsx-funding"' in page

@@ -186,3 +186,62 @@ def test_the_auditor_may_not_export_the_suggestions(world, suggestions):
         response = login(user).get(reverse("peers:suggestions"), {"format": "xlsx"})
         assert response.status_code == 403
     assert not _exports().exists()
+
+
+# --- a document's 数据 table ---------------------------------------------------------------------
+
+FACT_HEADERS = [
+    "序号", "类别", "原文", "约数", "数值", "单位", "指标", "主体", "所在句子", "已保存为对标数据",
+]  # fmt: skip
+
+
+def test_a_documents_facts_export_as_read_with_what_was_saved(world, doc):
+    facts = services.facts_of(doc)
+    services.figure_save(
+        document=doc, char_start=35, by=world.econ, measure="规上工业总产值", year=2025
+    )
+    withdrawn = services.figure_save(
+        document=doc, char_start=57, by=world.econ, measure="新签约项目", year=2025
+    )
+    services.figure_withdraw(figure=withdrawn, by=world.econ)  # no longer saved, as on the page
+    url = reverse("peers:document", args=[doc.pk])
+    assert (
+        'href="?format=xlsx" data-testid="export-xlsx"'
+        in login(world.econ).get(url).content.decode()
+    )
+    before = _exports().count()
+    sheet = sheet_of(login(world.viewer).get(url, {"format": "xlsx"}))
+    assert _header(sheet) == FACT_HEADERS
+    assert f"文档：{doc.name}" in sheet["A2"].value
+    rows = _rows(sheet)
+    assert [r[2] for r in rows] == [f.text for f in facts]
+    assert rows[0] == [
+        1, "金额", "312.5亿元", "否", 3125000, "万元", "规上工业总产值", "长治高新区",
+        "2025年，长治高新区规上工业总产值完成312.5亿元，同比增长8.2%。", "是",
+    ]  # fmt: skip
+    assert rows[2][:2] == [3, "数量"] and rows[2][9] == "否"
+    area = rows[-1]
+    assert area[1:4] == ["面积", "约120亩", "是"] and area[5] == "平方米"
+    assert abs(area[4] - 80000) < 0.01
+    assert [r[9] for r in rows].count("是") == 1
+    assert _exports().count() == before + 1
+    assert f"{doc.name}数据（{len(facts)}行）" in _exports().latest("id").note
+
+
+def test_a_formula_looking_sentence_stays_text_in_the_facts_export(world):
+    doc = services.document_read(
+        zone=world.zone, by=world.econ, name="简报", text='=HYPERLINK("x")签约项目3个。', origin="paste"
+    )  # fmt: skip
+    sheet = sheet_of(
+        login(world.econ).get(reverse("peers:document", args=[doc.pk]), {"format": "xlsx"})
+    )
+    assert sheet["I4"].value == '=HYPERLINK("x")签约项目3个。'
+    assert sheet["I4"].data_type == "s"
+
+
+def test_who_may_not_read_the_document_may_not_export_its_facts(world, doc):
+    url = reverse("peers:document", args=[doc.pk])
+    for user in (world.unit, world.auditor, world.admin, world.other_staff):
+        assert login(user).get(url).status_code == 403
+        assert login(user).get(url, {"format": "xlsx"}).status_code == 403, user
+    assert not _exports().exists()

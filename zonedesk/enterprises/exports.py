@@ -9,13 +9,21 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from zonedesk.intake.export import ExportColumn, export_xlsx, filters_text
 
 from . import rules, selectors
-from .models import Certificate, Enterprise, FinancingNeed, MuEvaluation, Policy, ServiceRequest
+from .models import (
+    Certificate,
+    Enterprise,
+    FinancingNeed,
+    MonthlyFigure,
+    MuEvaluation,
+    Policy,
+    ServiceRequest,
+)
 
 Spec = Sequence[tuple[str, str, Callable[[Any], object]]]
 
@@ -339,3 +347,68 @@ def event_needs_xlsx(
         filters_text=f"对接活动：{event.title}（{event.date:%Y-%m-%d}{place}）",
         count=len(items),
     )
+
+
+# --- 一企一档 (the detail page's tables) -------------------------------------------------------------
+
+
+def _firm_filters(enterprise: Enterprise) -> str:
+    org = enterprise.organisation
+    return f"企业：{org.name}（{org.credit_code}）" if org.credit_code else f"企业：{org.name}"
+
+
+def figures_xlsx(request, enterprise: Enterprise) -> HttpResponse:
+    """最近24个月 as the page lists them: each month's own values (当月值), newest first."""
+    spec: Spec = [
+        ("月份", "text", lambda f: f"{f.year}-{f.month:02d}"),
+        ("产值（万元）", "money", lambda f: f.output),
+        ("营业收入（万元）", "money", lambda f: f.revenue),
+        ("税收（万元）", "money", lambda f: f.tax),
+        ("用电量（万千瓦时）", "decimal", lambda f: f.electricity),
+        ("从业人员（人）", "int", lambda f: f.employees),
+        ("研发投入（万元）", "money", lambda f: f.rd_spending),
+        ("来源", "text", lambda f: f.get_source_display()),
+        ("版本", "int", lambda f: f.version),
+    ]
+    figures: list[MonthlyFigure] = selectors.recent_figures(enterprise)
+    return _send(
+        request, spec, figures, title=f"{enterprise.organisation.name}月度经营数据",
+        filters=f"{_firm_filters(enterprise)}；最近{selectors.RECENT_MONTHS}个月（当月值）",
+    )  # fmt: skip
+
+
+def certificates_xlsx(request, enterprise: Enterprise) -> HttpResponse:
+    """资质与证书 as the page lists them, with the page's tag (已撤销, 已过期, 即将到期)."""
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=selectors.CERT_SOON_DAYS)
+    spec: Spec = [
+        ("类别", "text", lambda c: c.get_kind_display()),
+        ("名称/说明", "text", lambda c: c.name),
+        ("认定机构", "text", lambda c: c.issuer),
+        ("证书编号", "text", lambda c: c.number),
+        ("认定日期", "date", lambda c: c.issued_on),
+        ("有效期至", "date", lambda c: c.expires_on),
+        ("状态", "text", lambda c: selectors.certificate_state(c, today, soon) or _lasting(c)),
+        ("撤销原因", "text", lambda c: c.revoke_reason),
+    ]
+    return _send(
+        request, spec, selectors.certificates_of(enterprise),
+        title=f"{enterprise.organisation.name}资质与证书", filters=_firm_filters(enterprise),
+    )  # fmt: skip
+
+
+def _lasting(c: Certificate) -> str:
+    # The page shows 长期 for a certificate without an end date; the date column stays empty.
+    return "长期有效" if c.expires_on is None else "有效"
+
+
+DETAIL_TABLES = {"figures": figures_xlsx, "certificates": certificates_xlsx}
+
+
+def detail_table_xlsx(request, enterprise: Enterprise, table: str) -> HttpResponse:
+    """One file per table of the 一企一档 page (`?format=xlsx&table=figures|certificates`); the
+    caller has checked the user may read this firm's file."""
+    export = DETAIL_TABLES.get(table)
+    if export is None:
+        raise Http404("没有这张表。")
+    return export(request, enterprise)

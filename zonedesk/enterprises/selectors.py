@@ -591,6 +591,30 @@ def event_granted(needs: QuerySet[FinancingNeed]) -> Decimal | None:
 
 # --- the 一企一档 page's other panels ---------------------------------------------------------------
 
+RECENT_MONTHS = 24
+CERT_SOON_DAYS = 90  # a certificate expiring within this many days is tagged 即将到期
+
+
+def recent_figures(enterprise: Enterprise) -> list[MonthlyFigure]:
+    """The 月度数据 table of the page (and its export): the last 24 months entered, newest first."""
+    return list(enterprise.figures.all()[:RECENT_MONTHS])
+
+
+def certificates_of(enterprise: Enterprise) -> list[Certificate]:
+    """The 资质与证书 table of the page (and its export): every certificate, revoked ones too."""
+    return list(enterprise.certificates.all())
+
+
+def certificate_state(c: Certificate, today: dt.date, soon: dt.date) -> str:
+    """The tag the page puts after 有效期至."""
+    if c.revoked_at:
+        return "已撤销"
+    if c.expires_on and c.expires_on < today:
+        return "已过期"
+    if c.expires_on and c.expires_on <= soon:
+        return "即将到期"
+    return ""
+
 
 def projects_of(enterprise: Enterprise):
     from zonedesk.projects.models import Project

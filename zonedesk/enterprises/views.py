@@ -196,6 +196,9 @@ def _year_rows(enterprise: Enterprise, years: list[int]):
 def enterprise_detail(request, pk: int):
     user = request.user
     enterprise = access.get_enterprise_for_user(user, pk, request=request)
+    if request.GET.get("format") == "xlsx":
+        # After the same access check as the page: the firm's own user, its own file only.
+        return exports.detail_table_xlsx(request, enterprise, request.GET.get("table", ""))
     return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
 
 
@@ -205,15 +208,15 @@ def _detail_context(request, enterprise: Enterprise, **extra):
     facts = selectors.facts_for([enterprise], as_of=today)[enterprise.pk]
     tier_rules, ruleset = selectors.tier_rules_for(enterprise.zone_id, today)
     can_edit = access.can_edit_enterprise(user, enterprise)
-    figures = list(enterprise.figures.all()[:24])
+    figures = selectors.recent_figures(enterprise)
     years = [today.year - i for i in range(4)]
     context = {
         "enterprise": enterprise,
         "org": enterprise.organisation,
         "industry": selectors.industry_path(enterprise.industry_code),
-        "certificates": list(enterprise.certificates.all()),
+        "certificates": selectors.certificates_of(enterprise),
         "today": today,
-        "soon": today + dt.timedelta(days=90),
+        "soon": today + dt.timedelta(days=selectors.CERT_SOON_DAYS),
         "tiers": rules.evaluate_tiers(facts, tier_rules),
         "ruleset": ruleset,
         "figures": figures,

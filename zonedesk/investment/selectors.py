@@ -21,6 +21,7 @@ from .models import (
     ChainNode,
     DuplicateFlag,
     Event,
+    FollowUp,
     FundingArrival,
     Lead,
     LeadStage,
@@ -165,6 +166,16 @@ class LeadRow:
 
 def lead_rows(user, leads) -> list[LeadRow]:
     return [LeadRow(lead, access.can_see_lead_contacts(user, lead)) for lead in leads]
+
+
+def lead_followups(lead: Lead) -> list[FollowUp]:
+    """The 跟进记录 table of a lead's page (and its export), newest first."""
+    return list(lead.followups.select_related("created_by"))
+
+
+def lead_arrivals(lead: Lead) -> list[FundingArrival]:
+    """The 到位资金 table of a lead's page (and its export), in date order."""
+    return list(lead.arrivals.select_related("created_by"))
 
 
 def open_flags_for(user) -> QuerySet[DuplicateFlag]:

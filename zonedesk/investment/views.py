@@ -287,8 +287,8 @@ def _detail_context(request, lead, **extra):
         "lead": lead,
         "row": selectors.LeadRow(lead, access.can_see_lead_contacts(user, lead)),
         "can_edit": can_edit,
-        "followups": list(lead.followups.select_related("created_by")),
-        "arrivals": list(lead.arrivals.select_related("created_by")),
+        "followups": selectors.lead_followups(lead),
+        "arrivals": selectors.lead_arrivals(lead),
         "arrived": sum((a.amount for a in lead.arrivals.all()), 0),
         "flags": flags,
         "history": history_for(lead)[:100],
@@ -332,7 +332,82 @@ def stage_rank_le(stage, rank: int) -> bool:
 @require_http_methods(["GET"])
 def lead_detail(request, pk: int):
     lead = access.get_lead_for_user(request.user, pk, request=request)
+    if request.GET.get("format") == "xlsx":
+        return _lead_table_xlsx(request, lead, request.GET.get("table", ""))
     return render(request, "investment/lead_detail.html", _detail_context(request, lead))
+
+
+FOLLOWUP_COLUMNS = [
+    ExportColumn("日期", "date"),
+    ExportColumn("方式"),
+    ExportColumn("地点"),
+    ExportColumn("参与人员", width=30),
+    ExportColumn("成果", width=50),
+    ExportColumn("下一步", width=30),
+    ExportColumn("记录人"),
+]
+
+ARRIVAL_COLUMNS = [
+    ExportColumn("到位日期", "date"),
+    ExportColumn("金额（万元）", "money"),
+    ExportColumn("类别"),
+    ExportColumn("凭证"),
+    ExportColumn("说明", width=30),
+    ExportColumn("登记人"),
+]
+
+
+def _lead_table_xlsx(request, lead, table: str):
+    """One table of a lead's page per file (`table=followups|funding`), after the page's own
+    access check. Neither table carries the lead's contacts; the evidence, a download link on
+    the page only for who may see the contacts, is written as 有 for everyone."""
+    filters = f"招商项目：{lead.code} {lead.name}"
+    if table == "followups":
+        rows = [
+            [
+                f.date,
+                f.get_kind_display(),
+                f.place,
+                f.participants,
+                f.outcome,
+                f.next_step,
+                f.created_by.name,
+            ]
+            for f in selectors.lead_followups(lead)
+        ]
+        return export_xlsx(
+            request,
+            columns=FOLLOWUP_COLUMNS,
+            rows=rows,
+            title=f"{lead.name}跟进记录",
+            filters_text=filters,
+            count=len(rows),
+        )
+    if table == "funding":
+        arrivals = selectors.lead_arrivals(lead)
+        rows = [
+            [
+                a.date,
+                a.amount,
+                a.get_kind_display(),
+                "有" if a.evidence else "",
+                a.note,
+                a.created_by.name,
+            ]
+            for a in arrivals
+        ]
+        if arrivals:
+            # The 合计 the page's heading shows.
+            rows.append(["合计", sum(a.amount for a in arrivals), "", "", "", ""])
+        return export_xlsx(
+            request,
+            columns=ARRIVAL_COLUMNS,
+            rows=rows,
+            title=f"{lead.name}到位资金",
+            filters_text=filters,
+            count=len(arrivals),
+        )
+    raise Http404("没有这张表。")
 
 
 def _detail_error(request, lead, status=400, **forms_):

@@ -35,6 +35,25 @@ def get_document_for_user(user, pk: int, *, request=None) -> SourceDocument:
     return document
 
 
+def document_figures(document: SourceDocument) -> QuerySet[Figure]:
+    """The figures saved from a document and not withdrawn (从本文档保存的数据)."""
+    return document.figures.filter(withdrawn_at__isnull=True).select_related("peer")
+
+
+FACT_KINDS = {
+    "money": "金额",
+    "count": "数量",
+    "area": "面积",
+    "length": "长度",
+    "percent": "比例",
+    "power": "功率",
+    "energy": "能耗/电量",
+    "weight": "重量",
+    "volume": "体积",
+    "other": "其他",
+}
+
+
 def peers_for(user) -> QuerySet[PeerZone]:
     if not access.can_read_peers(user):
         return PeerZone.objects.none()

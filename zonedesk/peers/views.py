@@ -4,6 +4,7 @@ the suggested changes a project's owner accepts or rejects."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -151,10 +152,56 @@ def _fact_rows(document, facts, zone_choices, project_choices, lead_choices, bou
     return rows
 
 
+FACT_COLUMNS = [
+    ExportColumn("序号", "int"),
+    ExportColumn("类别"),
+    ExportColumn("原文", width=24),
+    ExportColumn("约数", "bool"),
+    ExportColumn("数值", "decimal"),
+    ExportColumn("单位"),
+    ExportColumn("指标"),
+    ExportColumn("主体"),
+    ExportColumn("所在句子", width=60),
+    ExportColumn("已保存为对标数据", "bool"),
+]
+
+
+def _facts_xlsx(request, document, facts):
+    """The 数据 table of a document as read on screen: every fact in text order, its value in
+    the base unit (units differ by row, hence a 单位 column), and whether a figure still stands
+    saved from it (withdrawn ones do not count, as on the page)."""
+    saved = set(selectors.document_figures(document).values_list("char_start", flat=True))
+    rows = [
+        [
+            i,
+            selectors.FACT_KINDS.get(f.kind, f.kind),
+            f.text,
+            f.approx,
+            Decimal(str(f.value)),
+            f.unit,
+            f.metric or "",
+            f.subject or "",
+            f.sentence,
+            f.char_start in saved,
+        ]
+        for i, f in enumerate(facts, start=1)
+    ]
+    return export_xlsx(
+        request,
+        columns=FACT_COLUMNS,
+        rows=rows,
+        title=f"{document.name}数据",
+        filters_text=f"文档：{document.name}（{document.zone.label}）",
+        count=len(rows),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def document_detail(request, pk: int):
     document = selectors.get_document_for_user(request.user, pk, request=request)
     facts = services.facts_of(document)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return _facts_xlsx(request, document, facts)
     zone_choices, project_choices, lead_choices = _fact_form_choices(request, document)
     can_write = access.can_write_peers(request.user, document.zone)
     bound = None
@@ -175,7 +222,7 @@ def document_detail(request, pk: int):
             if saved is not None:
                 messages.success(request, saved)
                 return redirect("peers:document", pk=document.pk)
-    figures = document.figures.filter(withdrawn_at__isnull=True).select_related("peer")
+    figures = selectors.document_figures(document)
     context = {
         "document": document,
         "facts": facts,
