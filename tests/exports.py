@@ -22,3 +22,13 @@ def sheet_of(response):
 def export_count() -> int:
     """How many exports the audit log has recorded (each export writes one EXPORT row)."""
     return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
+
+
+def table_of(sheet) -> tuple[list, dict]:
+    """The header (row 3) and the data rows (from row 4) as dicts keyed by their first cell."""
+    header = [c.value for c in sheet[3]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+    }
+    return header, rows

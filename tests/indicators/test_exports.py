@@ -10,23 +10,13 @@ import pytest
 
 from tests.conftest import login
 from tests.dispatch.conftest import add_report
-from tests.exports import export_count, sheet_of
+from tests.exports import export_count, sheet_of, table_of
 from tests.indicators.conftest import publish, target
 from tests.indicators.test_projects_vs_official import month_period
 from zonedesk.accounts.models import AuditEvent
 from zonedesk.indicators.models import Indicator
 
 FORMULA = '=HYPERLINK("x")'
-
-
-def _table(sheet) -> tuple[list, dict]:
-    """Header (row 3) and the data rows (from row 4) keyed by their first cell."""
-    header = [c.value for c in sheet[3]]
-    rows = {
-        r[0]: dict(zip(header, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-    }
-    return header, rows
 
 
 @pytest.fixture
@@ -62,7 +52,7 @@ def test_the_overview_exports_one_row_per_zone_with_the_funnel(two_zones, catalo
     sheet = sheet_of(response)
     assert sheet["A1"].value == "跨区对比2026年1-3月"
     assert "统计期：2026年1-3月" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     fai = catalogue["FAI"].name
     assert header[0] == "开发区"
     i = header.index(f"{fai}（%）")
@@ -95,7 +85,7 @@ def test_the_overview_export_follows_the_period_and_the_sort_on_screen(two_zones
         client.get("/indicators/zones/", {"year": 2026, "month": 2, "format": "xlsx"})
     )
     assert "2026年1-2月" in february["A2"].value
-    _, rows = _table(february)
+    _, rows = table_of(february)
     assert rows[w.zone.label][f"{fai}（%）"] == 5
     assert rows[w.other_zone.label][f"{fai}（%）"] is None  # 屯留 had not published by February
 
@@ -130,7 +120,7 @@ def test_compare_exports_both_zones_side_by_side(two_zones, catalogue):
     query = {"a": w.zone.pk, "b": w.other_zone.pk, "year": 2026, "month": 3, "format": "xlsx"}
     sheet = sheet_of(login(w.viewer).get("/indicators/compare/", query))
     assert f"甲：{w.zone.label}；乙：{w.other_zone.label}；统计期：2026年1-3月" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     a, b = w.zone.label, w.other_zone.label
     assert header == ["指标", "单位", f"{a}累计值", f"{a}同比（%）", f"{a}评价", f"{a}原因",
                       f"{b}累计值", f"{b}同比（%）", f"{b}评价", f"{b}原因"]  # fmt: skip
@@ -146,7 +136,7 @@ def test_compare_exports_both_zones_side_by_side(two_zones, catalogue):
     # Another month: the figures of that month, named on row 2.
     february = sheet_of(login(w.viewer).get("/indicators/compare/", {**query, "month": 2}))
     assert "统计期：2026年1-2月" in february["A2"].value
-    _, rows = _table(february)
+    _, rows = table_of(february)
     assert rows[catalogue["FAI"].name][f"{b}累计值"] is None
     assert export_count() == 2
 
@@ -169,14 +159,14 @@ def test_rank_exports_the_zone_s_rank_month_by_month(two_zones, catalogue):
                                                     "format": "xlsx"}))  # fmt: skip
     assert sheet["A1"].value == f"{w.zone.label}2026年排名变化"
     assert f"开发区：{w.zone.label}；年度：2026" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["指标", "1月", *[f"1-{m}月" for m in range(2, 13)]]
     fai = catalogue["FAI"].name
     assert rows[fai]["1-2月"] == 1 and rows[fai]["1-3月"] == 2 and rows[fai]["1-4月"] is None
     other = sheet_of(client.get("/indicators/rank/", {"zone": w.other_zone.pk, "year": 2026,
                                                     "format": "xlsx"}))  # fmt: skip
     assert f"开发区：{w.other_zone.label}" in other["A2"].value
-    _, rows = _table(other)
+    _, rows = table_of(other)
     assert rows[fai]["1-2月"] is None and rows[fai]["1-3月"] == 1
     # econ's scope is its own zone only: 屯留's ranks are refused.
     refused = login(w.econ).get("/indicators/rank/", {"zone": w.other_zone.pk, "format": "xlsx"})
@@ -198,7 +188,7 @@ def test_fai_exports_the_official_figure_beside_the_projects(world, catalogue):
     sheet = sheet_of(client.get("/indicators/fai/", {"zone": world.zone.pk, "year": 2026,
                                                    "format": "xlsx"}))  # fmt: skip
     assert sheet["A2"].value.startswith(f"筛选条件：开发区：{world.zone.label}；年度：2026")
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["统计期", "固定资产投资（统计公布，万元）", "同比（%）",
                       "重点项目本年累计完成（万元）", "有审核通过填报的项目数",
                       "其中已纳统项目（万元）", "纳统项目占比（%）", "差额（万元）"]  # fmt: skip
@@ -252,7 +242,7 @@ def test_an_indicator_page_exports_its_published_figures(world, catalogue):
     sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}{fai.name}公布数据"
     assert f"开发区：{world.zone.label}；指标：{fai.name}；年度：2025—2026" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == [
         "统计期",
         "累计值（亿元）",
@@ -292,13 +282,13 @@ def test_an_indicator_page_exports_its_targets_and_refuses_as_the_page(world, ca
     sheet = sheet_of(login(world.econ).get(url, query))
     assert sheet["A1"].value == f"{world.zone.label}{fai.name}2026年度目标"
     assert "年度：2026" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["考核主体", "目标值（亿元）", "目标增速（%）", "权重"]
     assert rows == {
         "市考核": {"考核主体": "市考核", "目标值（亿元）": None, "目标增速（%）": 8, "权重": 10},
         "省考核": {"考核主体": "省考核", "目标值（亿元）": 100, "目标增速（%）": 7, "权重": None},
     }
-    _, rows = _table(sheet_of(login(world.econ).get(url, {**query, "year": 2025})))
+    _, rows = table_of(sheet_of(login(world.econ).get(url, {**query, "year": 2025})))
     assert list(rows) == ["市考核"] and rows["市考核"]["目标增速（%）"] == 9
     assert export_count() == 2
     # Refused the page, refused the file: no business role, another zone's staff; a zone's own
@@ -327,7 +317,7 @@ def test_the_targets_page_exports_every_indicator_with_both_assessors(world, cat
     sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}2026年度目标"
     assert f"开发区：{world.zone.label}；年度：2026" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["指标", "单位", "市考核目标值", "市考核目标增速（%）", "市考核权重",
                       "省考核目标值", "省考核目标增速（%）", "省考核权重"]  # fmt: skip
     # Every indicator of the zone's catalogue, in catalogue order, as the grid lists them.
@@ -345,7 +335,7 @@ def test_the_targets_page_exports_every_indicator_with_both_assessors(world, cat
     earlier = sheet_of(login(world.viewer).get("/indicators/targets/", {"zone": world.zone.pk,
                                                                       "year": 2025, "format": "xlsx"}))  # fmt: skip
     assert "年度：2025" in earlier["A2"].value
-    _, rows = _table(earlier)
+    _, rows = table_of(earlier)
     assert (
         rows[gdp.name]["市考核目标增速（%）"] == 6 and rows[fai.name]["市考核目标增速（%）"] is None
     )
@@ -372,7 +362,7 @@ def test_the_catalogue_exports_the_shipped_and_the_zone_s_own(world, catalogue):
     sheet = sheet_of(response)
     assert sheet["A1"].value == f"{world.zone.label}指标目录"
     assert f"开发区：{world.zone.label}" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["代码", "指标名称", "单位", "频率", "价格口径", "累计/时点", "发布", "1月发布",
                       "适用", "说明"]  # fmt: skip
     shipped = Indicator.objects.filter(zone__isnull=True).count()

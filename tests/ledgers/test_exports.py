@@ -10,22 +10,13 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import login
-from tests.exports import export_count, sheet_of
+from tests.exports import export_count, sheet_of, table_of
 from tests.ledgers.conftest import item_data, png
 from zonedesk.ledgers import services
 from zonedesk.ledgers.models import LedgerItem
 
 FORMULA = '=HYPERLINK("x")'
 YEAR = timezone.localdate().year - 1  # a whole past year: its items are overdue by now
-
-
-def _table(sheet) -> tuple[list, dict]:
-    header = [c.value for c in sheet[3]]
-    rows = {
-        r[0]: dict(zip(header, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-    }
-    return header, rows
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def test_the_campaign_list_exports_as_on_screen(world, ledger):
     sheet = sheet_of(login(world.leader).get("/ledgers/", {"format": "xlsx"}))
     assert sheet["A1"].value == f"{world.zone.label}专项行动"
     assert sheet["A2"].value.startswith(f"筛选条件：开发区：{world.zone.label}")
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["专项行动", "领域", "来源", "牵头部门", "开始日期", "结束日期", "排查问题",
                       "已整改", "已销号", "销号率（%）", "逾期"]  # fmt: skip
     assert set(rows) == {campaign.name, quiet.name, "合计"}
@@ -79,7 +70,7 @@ def test_the_campaign_list_exports_as_on_screen(world, ledger):
 
 def test_a_unit_exports_only_the_items_it_is_responsible_for(world, ledger):
     campaign, _quiet = ledger
-    _, rows = _table(sheet_of(login(world.other_unit).get("/ledgers/", {"format": "xlsx"})))
+    _, rows = table_of(sheet_of(login(world.other_unit).get("/ledgers/", {"format": "xlsx"})))
     assert rows[campaign.name]["排查问题"] == 1 and rows["合计"]["排查问题"] == 1  # 路达's one
 
 
@@ -113,12 +104,12 @@ def test_the_counts_by_campaign_follow_the_period_on_screen(world, ledger):
     sheet = _stats(client, "campaigns")
     assert sheet["A1"].value == f"{world.zone.label}整改统计（按专项行动）"
     assert "统计期间：全部" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["专项行动", "排查", "整改", "销号", "销号率（%）"]
     assert (rows[campaign.name]["排查"], rows[campaign.name]["销号"]) == (3, 1)
     first_half = _stats(client, "campaigns", period=f"{YEAR}H1")
     assert f"统计期间：{YEAR}年上半年" in first_half["A2"].value
-    _, rows = _table(first_half)
+    _, rows = table_of(first_half)
     # Closed today, after the period's end: not counted as closed within it.
     assert (rows[campaign.name]["排查"], rows[campaign.name]["销号率（%）"]) == (2, 0)
     assert export_count() == 2
@@ -126,12 +117,12 @@ def test_the_counts_by_campaign_follow_the_period_on_screen(world, ledger):
 
 def test_the_counts_by_department_and_the_overdue_items(world, ledger):
     client = login(world.leader)
-    header, rows = _table(_stats(client, "departments", period=f"{YEAR}H2"))
+    header, rows = table_of(_stats(client, "departments", period=f"{YEAR}H2"))
     assert header == ["责任部门", "排查", "整改", "销号", "逾期"]
     assert rows["经济发展部"]["排查"] == 1 and rows["经济发展部"]["逾期"] == 1
     sheet = _stats(client, "overdue")
     assert "本表不按期间统计" in sheet["A2"].value
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["编号", "专项行动", "问题", "责任部门", "整改时限", "逾期天数", "整改状态"]
     overdue = LedgerItem.objects.exclude(status="closed").order_by("number")
     assert list(rows) == [i.number for i in overdue]
@@ -145,12 +136,12 @@ def test_the_counts_by_department_and_the_overdue_items(world, ledger):
 def test_the_repeat_tables_export_every_place_and_category(world, ledger):
     client = login(world.viewer)
     sheet = _stats(client, "repeat-place")
-    header, rows = _table(sheet)
+    header, rows = table_of(sheet)
     assert header == ["点位/企业", "问题数", "重复", "重复率（%）"]
     assert set(rows) == {"开创集团料场", "路达料场", FORMULA}
     cell = next(r[0] for r in sheet.iter_rows(min_row=4) if r[0].value == FORMULA)
     assert cell.data_type == "s"
-    _, rows = _table(_stats(client, "repeat-category"))
+    _, rows = table_of(_stats(client, "repeat-category"))
     assert rows["扬尘"]["问题数"] == 2 and rows["油烟"]["问题数"] == 1
 
 
