@@ -235,6 +235,11 @@ def test_overdue_requests_feed_the_dispatch_agenda(world, firm):
         and "超期" in found[0].title
         and found[0].url == f"/enterprises/requests/{item.pk}/"
     )
+    # It concerns its 承办部门, so a 小调度 of that portfolio keeps it and another leaves it out.
+    assert found[0].departments == (world.econ_dept.pk,)
+    for departments, expected in [([world.econ_dept.pk], 1), ([world.econ_dept.pk + 1000], 0)]:
+        kept = agenda.candidates(world.zone, timezone.localdate(), "small", departments=departments)
+        assert len([c for c in kept if c.kind == "enterprise_request"]) == expected
 
 
 def test_policy_who_qualifies_and_why(world, firm):

@@ -148,3 +148,8 @@ def test_overdue_items_go_on_the_dispatch_agenda(world, campaign):
     found = [c for c in candidates(world.zone, dt.date(2026, 5, 1), "small") if c.kind == "ledger"]
     assert [c.key for c in found] == [f"ledger:{late.pk}"]
     assert "已过52天" in found[0].reason and found[0].url.endswith(f"/ledgers/items/{late.pk}/")
+    # It concerns its 责任部门: a 小调度 of another deputy's portfolio leaves it out.
+    assert found[0].departments == (late.responsible_department_id,)
+    others = [late.responsible_department_id + 1000]
+    kept = candidates(world.zone, dt.date(2026, 5, 1), "small", departments=others)
+    assert not [c for c in kept if c.kind == "ledger"]

@@ -431,6 +431,7 @@ def overdue_requests_agenda(zone, meeting_date, meeting_kind):
             reason=f"办结期限{item.due_on:%Y-%m-%d}，已超期{late}个工作日；承办部门：{item.department.name}",
             url=reverse("enterprises:request", args=[item.pk]),
             colour="red",
+            departments=(item.department_id,),
         )
 
 

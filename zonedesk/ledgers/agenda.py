@@ -36,4 +36,5 @@ def overdue_items_source(zone, meeting_date, meeting_kind):
             ),
             url=reverse("ledgers:item", args=[item.pk]),
             colour="red" if days > 30 else "amber",
+            departments=(item.responsible_department_id,),
         )
