@@ -147,6 +147,24 @@ def test_overview_ranks_and_links_each_number_to_the_zone(world, catalogue):
     assert {m.key for m in data.measures} >= {"ind:FAI", "projects", "ledger"}
 
 
+def test_a_zone_without_a_published_growth_is_shown_but_not_ranked_against_growth(world, catalogue):
+    """The FAI column is 同比增速: a zone whose bureau published only the level this month
+    shows its target completion in words ("完成目标…%") and takes no rank, so a completion is
+    never ranked against a growth rate."""
+    world.viewer.viewer_zones.add(world.other_zone)
+    fai = catalogue["FAI"]
+    publish(world.zone, fai, 2026, 3, value=12, growth=7)
+    target(world.other_zone, fai, 2026, value=40)
+    publish(world.other_zone, fai, 2026, 3, value=8)  # level only: 20% of its target
+    data = login(world.viewer).get("/indicators/zones/?year=2026&month=3").context["data"]
+    measure = next(m for m in data.measures if m.key == "ind:FAI")
+    assert (measure.unit, measure.note) == ("%", "同比增速")
+    ours, theirs = data.cells["ind:FAI"][world.zone.pk], data.cells["ind:FAI"][world.other_zone.pk]
+    assert (ours.value, ours.text, ours.rank) == (Decimal("7"), "7.00%", 1)
+    assert theirs.value is None and theirs.rank is None
+    assert theirs.text == "完成目标20.00%"
+
+
 def _more_zones(n, viewer, catalogue, start=0):
     for i in range(start, start + n):
         z = Zone.objects.create(name=f"测试开发区{i}", short_name=f"测试{i}")

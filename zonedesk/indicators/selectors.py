@@ -488,7 +488,9 @@ def overview(zones: list[Zone], year: int, month: int) -> Overview:
     scorecard_url = reverse("indicators:scorecard")
     for ind in heads:
         key = f"ind:{ind.code}"
-        measures.append(Measure(key, ind.name, "%" if ind.has_growth else ind.unit, "同比增速"))
+        # The column is one figure for every zone, so it can be ranked: the growth (同比) when
+        # the indicator publishes one, else the completion of the zone's target.
+        measures.append(Measure(key, ind.name, "%", "同比增速" if ind.has_growth else "目标完成率"))
         cells[key] = {}
         for z in zones:
             s = settings.get(z.pk)
@@ -504,11 +506,17 @@ def overview(zones: list[Zone], year: int, month: int) -> Overview:
                 if ind.has_growth and v.growth is not None:
                     cell.value = v.growth
                     cell.text = f"{v.growth}%"
-                elif v.value is not None and line.completion is not None:
+                elif not ind.has_growth and line.completion is not None:
                     cell.value = line.completion
                     cell.text = f"{line.completion}%"
                 elif v.value is not None:
-                    cell.text = f"{v.value:f}{ind.unit}"
+                    # Not the column's figure (no growth published this month, or no target):
+                    # shown in words and left out of the ranking.
+                    cell.text = (
+                        f"完成目标{line.completion}%"
+                        if line.completion is not None
+                        else f"{v.value:f}{ind.unit}"
+                    )
             cells[key][z.pk] = cell
     # Key projects: completion of the annual plan against 序时进度.
     schedule = schedule_percent(month)
