@@ -4,7 +4,6 @@ the suggested changes a project's owner accepts or rejects."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,9 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk import access
 from zonedesk.forms import add_service_errors
-from zonedesk.intake.export import ExportColumn, export_xlsx
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import CompareForm, FactForm, PeerForm, ReadForm
 from .models import SuggestedChange
 
@@ -30,41 +28,11 @@ def _own_zone(request):
     return zone
 
 
-DOCUMENT_COLUMNS = [
-    ExportColumn("文档", width=40),
-    ExportColumn("来源"),
-    ExportColumn("发布日期", "date"),
-    ExportColumn("读取人"),
-    ExportColumn("读取时间", "datetime"),
-    ExportColumn("开发区"),
-]
-
-
-def _documents_xlsx(request):
-    """Every document the user may read, newest first (the page shows the latest 20); the zone
-    is added because a viewer may read several zones' documents."""
-    documents = selectors.documents_for(request.user).select_related("created_by", "zone")
-    rows = [
-        [
-            d.name,
-            d.get_origin_display(),
-            d.published_on,
-            d.created_by.name,
-            d.created_at,
-            d.zone.label,
-        ]
-        for d in documents
-    ]
-    return export_xlsx(
-        request, columns=DOCUMENT_COLUMNS, rows=rows, title="对标情报文档", count=len(rows)
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def index(request):
     access.require_peers(request.user, request)
     if request.method == "GET" and request.GET.get("format") == "xlsx":
-        return _documents_xlsx(request)
+        return exports.documents_xlsx(request)
     zone = _own_zone(request)
     form = ReadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -152,56 +120,12 @@ def _fact_rows(document, facts, zone_choices, project_choices, lead_choices, bou
     return rows
 
 
-FACT_COLUMNS = [
-    ExportColumn("序号", "int"),
-    ExportColumn("类别"),
-    ExportColumn("原文", width=24),
-    ExportColumn("约数", "bool"),
-    ExportColumn("数值", "decimal"),
-    ExportColumn("单位"),
-    ExportColumn("指标"),
-    ExportColumn("主体"),
-    ExportColumn("所在句子", width=60),
-    ExportColumn("已保存为对标数据", "bool"),
-]
-
-
-def _facts_xlsx(request, document, facts):
-    """The 数据 table of a document as read on screen: every fact in text order, its value in
-    the base unit (units differ by row, hence a 单位 column), and whether a figure still stands
-    saved from it (withdrawn ones do not count, as on the page)."""
-    saved = set(selectors.document_figures(document).values_list("char_start", flat=True))
-    rows = [
-        [
-            i,
-            selectors.FACT_KINDS.get(f.kind, f.kind),
-            f.text,
-            f.approx,
-            Decimal(str(f.value)),
-            f.unit,
-            f.metric or "",
-            f.subject or "",
-            f.sentence,
-            f.char_start in saved,
-        ]
-        for i, f in enumerate(facts, start=1)
-    ]
-    return export_xlsx(
-        request,
-        columns=FACT_COLUMNS,
-        rows=rows,
-        title=f"{document.name}数据",
-        filters_text=f"文档：{document.name}（{document.zone.label}）",
-        count=len(rows),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def document_detail(request, pk: int):
     document = selectors.get_document_for_user(request.user, pk, request=request)
     facts = services.facts_of(document)
     if request.method == "GET" and request.GET.get("format") == "xlsx":
-        return _facts_xlsx(request, document, facts)
+        return exports.facts_xlsx(request, document, facts)
     zone_choices, project_choices, lead_choices = _fact_form_choices(request, document)
     can_write = access.can_write_peers(request.user, document.zone)
     bound = None
@@ -293,27 +217,11 @@ def figure_withdraw(request, pk: int):
     return redirect("peers:document", pk=figure.document_id)
 
 
-PEER_COLUMNS = [
-    ExportColumn("名称"),
-    ExportColumn("类型"),
-    ExportColumn("所在地区"),
-    ExportColumn("关注方"),
-    ExportColumn("数据条数", "int"),
-]
-
-
-def _peers_xlsx(request, peers):
-    rows = [
-        [p.name, p.get_kind_display(), p.region, p.observer.label, p.figure_count] for p in peers
-    ]
-    return export_xlsx(request, columns=PEER_COLUMNS, rows=rows, title="对标区域", count=len(rows))
-
-
 @require_http_methods(["GET", "POST"])
 def peer_list(request):
     access.require_peers(request.user, request)
     if request.method == "GET" and request.GET.get("format") == "xlsx":
-        return _peers_xlsx(request, selectors.peer_list(request.user))
+        return exports.peers_xlsx(request, selectors.peer_list(request.user))
     zone = _own_zone(request)
     form = PeerForm(request.POST or None)
     if request.method == "POST":
@@ -355,7 +263,7 @@ def compare(request):
             request.user, keys=keys, measures=form.cleaned_data["measures"], year=year
         )
         if request.GET.get("format") == "xlsx":
-            return _compare_xlsx(request, chosen, rows, year)
+            return exports.compare_xlsx(request, chosen, rows, year)
     context = {"form": form, "columns": chosen, "rows": rows, "chart": _chart(chosen, rows)}
     return render(request, "peers/compare.html", context)
 
@@ -374,81 +282,6 @@ def _chart(columns, rows) -> dict:
     }
 
 
-def _compare_xlsx(request, columns, rows, year):
-    header = [ExportColumn("指标", "text"), ExportColumn("单位", "text")]
-    for column in columns:
-        header += [
-            ExportColumn(column.label, "decimal"),
-            ExportColumn(f"{column.label}来源", "text"),
-        ]
-    lines = []
-    for row in rows:
-        values: list[object] = [row.measure, row.unit]
-        for cell in row.line:
-            values += [cell.value, f"{cell.period_label} {cell.source}"] if cell else [None, ""]
-        lines.append(values)
-    names = "、".join(c.label for c in columns)
-    return export_xlsx(
-        request,
-        columns=header,
-        rows=lines,
-        title=f"对标表{year}年",
-        filters_text=f"开发区：{names}；年份：{year}",
-        count=len(lines),
-    )
-
-
-SUGGESTION_COLUMNS = [
-    ExportColumn("类别"),
-    ExportColumn("项目编号"),
-    ExportColumn("项目名称", width=30),
-    ExportColumn("字段"),
-    ExportColumn("现值", "decimal"),
-    ExportColumn("建议值", "decimal"),
-    ExportColumn("来源文档", width=30),
-    ExportColumn("原句", width=60),
-    ExportColumn("提出人"),
-    ExportColumn("提出时间", "datetime"),
-    ExportColumn("状态"),
-    ExportColumn("处理人"),
-    ExportColumn("处理时间", "datetime"),
-    ExportColumn("处理说明", width=30),
-]
-
-
-def _suggestions_xlsx(request, qs, status):
-    """Every suggestion of the status on screen (all pages); the unit of 现值/建议值 is in the
-    字段 column, as each field has its own."""
-    rows = [
-        [
-            "重点项目" if s.project_id else "招商项目",
-            s.target.code,
-            s.target.name,
-            s.get_field_display(),
-            s.current_then,
-            s.proposed,
-            s.document.name,
-            s.sentence,
-            s.suggested_by.name,
-            s.suggested_at,
-            s.get_status_display(),
-            s.decided_by.name if s.decided_by_id else "",
-            s.decided_at,
-            s.decision_note,
-        ]
-        for s in qs
-    ]
-    label = SuggestedChange.Status(status).label if status in SuggestedChange.Status.values else ""
-    return export_xlsx(
-        request,
-        columns=SUGGESTION_COLUMNS,
-        rows=rows,
-        title="修改建议",
-        filters_text=f"状态：{label}" if label else "",
-        count=len(rows),
-    )
-
-
 @require_http_methods(["GET"])
 def suggestion_list(request):
     access.require_business_role(request.user, request)
@@ -457,7 +290,7 @@ def suggestion_list(request):
     if status in SuggestedChange.Status.values:
         qs = qs.filter(status=status)
     if request.GET.get("format") == "xlsx":
-        return _suggestions_xlsx(request, qs, status)
+        return exports.suggestions_xlsx(request, qs, status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     editable = {s.pk for s in page.object_list if services.can_decide(request.user, s)}
     context = {
