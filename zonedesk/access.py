@@ -357,6 +357,12 @@ def is_meeting_office(user: User, zone_id: int) -> bool:
     )
 
 
+def can_rebaseline(user: User, project: Project) -> bool:
+    """重定基线 of a project's milestones: those who set the dispatch rhythm (the 主要领导 and
+    the meeting office), not the unit or department whose dates it measures."""
+    return can_read_project(user, project) and can_plan_meetings(user, project.zone_id)
+
+
 def can_plan_meetings(user: User, zone_id: int) -> bool:
     """Edit the rhythm, add a meeting: the 主要领导 and the meeting office."""
     if zone_id not in zone_ids_in_scope(user):

@@ -257,6 +257,8 @@ class MilestoneOut(Schema):
     name: str
     order: int
     planned_date: dt.date
+    baseline_date: dt.date = Field(description="基线日期：节点计划首次确定的日期")
+    plan_changes: int = Field(description="基线后调整计划完成日期的次数")
     actual_date: dt.date | None
     responsible_unit_id: int | None
     note: str
@@ -272,6 +274,19 @@ class MilestoneUpdate(Schema):
     actual_date: dt.date | None = None
     responsible_unit_id: int | None = None
     note: str | None = None
+    plan_change_reason: str = Field(
+        "", description="调整原因：planned_date 改变时必填，记入变更记录", max_length=200
+    )
+
+
+class RebaselineIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    reason: str = Field(description="依据，如调度会议纪要文号", max_length=200)
+
+
+class RebaselineOut(Schema):
+    rebaselined: int = Field(description="重定基线的节点数")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -434,14 +449,30 @@ def update_milestone(request, milestone_id: int, payload: MilestoneUpdate):
     milestone = access.get_milestone_for_user(
         request.auth, milestone_id, write=True, request=request
     )
-    data = _model_data(payload, skip={"version"})
+    data = _model_data(payload, skip={"version", "plan_change_reason"})
     return services.milestone_update(
         milestone=milestone,
         by=request.auth,
         data=data,
         expected_version=payload.version,
+        reason=payload.plan_change_reason,
         request=request,
     )
+
+
+@api.post(
+    "/projects/{project_id}/milestones/rebaseline",
+    response=RebaselineOut,
+    summary="重定基线（主要领导或调度办）",
+)
+def rebaseline_milestones(request, project_id: int, payload: RebaselineIn):
+    project = access.get_project_for_user(request.auth, project_id, request=request)
+    if not access.can_rebaseline(request.auth, project):
+        raise access.deny(request.auth, what="无权重定基线", target=project, request=request)
+    count = services.milestones_rebaseline(
+        project=project, by=request.auth, reason=payload.reason, request=request
+    )
+    return {"rebaselined": count}
 
 
 # --- module routers -----------------------------------------------------------------------------

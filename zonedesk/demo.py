@@ -521,6 +521,11 @@ def _milestones_for(
                 actual = max(min(noisy, today), started)
             elif not started and offset > start_offset and not lagging:
                 actual = min(noisy, today)
+        # A lagging project's unit has pushed its next step back once (调整计划) without the
+        # baseline being re-set: the page, the Gantt and the warnings show the slip.
+        baseline, changes = planned, 0
+        if lagging and actual is None and planned > today and not any(r.plan_changes for r in rows):
+            planned, changes = planned + dt.timedelta(days=45), 1
         rows.append(
             Milestone(
                 project=project,
@@ -528,6 +533,8 @@ def _milestones_for(
                 order=order,
                 days_before_target=offset,
                 planned_date=planned,
+                baseline_date=baseline,
+                plan_changes=changes,
                 actual_date=actual,
                 responsible_unit=project.implementing_unit,
             )

@@ -186,6 +186,29 @@ def test_milestones_are_listed_and_updated(world):
     assert response.status_code == 200 and response.json()["actual_date"] == "2026-03-02"
 
 
+def test_moving_a_milestone_over_the_api_needs_a_reason_and_rebaselining_is_the_leaders(world):
+    url = f"/api/milestones/{world.milestone.pk}"
+    client = api(world.unit)
+    refused = send(client, "patch", url, {"version": 1, "planned_date": "2026-04-15"})
+    assert refused.status_code == 422
+    assert "须填写调整原因" in refused.json()["detail"]
+    moved = send(
+        client,
+        "patch",
+        url,
+        {"version": 1, "planned_date": "2026-04-15", "plan_change_reason": "规划许可延后"},
+    ).json()
+    assert (moved["baseline_date"], moved["planned_date"], moved["plan_changes"]) == (
+        "2026-03-01", "2026-04-15", 1,
+    )  # fmt: skip
+    rebaseline = f"/api/projects/{world.project.pk}/milestones/rebaseline"
+    assert send(client, "post", rebaseline, {"reason": "纪要"}).status_code == 403
+    done = send(api(world.leader), "post", rebaseline, {"reason": "第3期大调度纪要"})
+    assert done.status_code == 200 and done.json() == {"rebaselined": 1}
+    row = client.get(f"/api/projects/{world.project.pk}/milestones").json()[0]
+    assert (row["baseline_date"], row["plan_changes"]) == ("2026-04-15", 0)
+
+
 def test_the_list_query_count_does_not_grow_with_rows(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

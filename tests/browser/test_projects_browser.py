@@ -84,16 +84,13 @@ def test_econ_registers_a_project_moves_it_and_sees_its_history(world, page):
         page.click("[data-testid=export-xlsx-milestones]")
     assert info.value.suggested_filename.startswith("钙基新材料产业园节点计划")
     sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
-    assert [c.value for c in sheet[3]][:5] == [
-        "序号",
-        "节点",
-        "计划完成日期",
-        "实际完成日期",
-        "状态",
-    ]
+    assert [c.value for c in sheet[3]][:8] == [
+        "序号", "节点", "基线日期", "计划完成日期", "较基线推迟天数", "基线后调整次数",
+        "实际完成日期", "状态",
+    ]  # fmt: skip
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 8 and rows[0][1] == "立项备案"
-    assert rows[0][3] == dt.datetime(2026, 11, 10) and rows[0][4] in ("已完成", "逾期完成")
+    assert rows[0][6] == dt.datetime(2026, 11, 10) and rows[0][7] in ("已完成", "逾期完成")
     project = Project.objects.get(name="钙基新材料产业园")
     assert project.stage == "started" and str(project.actual_start) == "2026-11-02"
 
@@ -115,3 +112,36 @@ def test_login_page_refuses_a_wrong_password(world, page):
     page.click("button[type=submit]")
     expect(page.locator(".error")).to_contain_text("用户名或密码不正确")
     screenshot(page, "login")
+
+
+def test_a_unit_moves_a_milestone_with_a_reason_and_the_leader_rebaselines(world, page):
+    """The unit may move its plan but must say why; the slip stays visible until the 主要领导
+    re-sets the baseline on a meeting's decision."""
+    sign_in(page, "unit")
+    page.goto(f"/projects/{world.project.pk}/")
+    row = page.locator(f"#milestone-{world.milestone.pk}")
+    row.locator("text=编辑").click()
+    page.locator("#milestones input[name$=planned_date]").fill("2026-04-15")
+    page.click("text=保存节点")
+    expect(row.locator(".error")).to_contain_text("修改计划完成日期须填写调整原因")
+    page.locator("#milestones input[name$=plan_change_reason]").fill("规划许可延后")
+    page.click("text=保存节点")
+    expect(row.locator("[data-testid=plan-change]")).to_have_text("较基线推迟45天，调整1次")
+    page.reload()
+    expect(page.locator("[data-testid=slipped-note]")).to_contain_text(
+        "1个未完成节点的计划较基线推迟"
+    )
+    expect(page.locator("details.rebaseline")).to_have_count(0)  # not the unit's to re-set
+    screenshot(page, "milestone-baseline")
+
+    page.context.clear_cookies()
+    sign_in(page, "leader")
+    page.goto(f"/projects/{world.project.pk}/")
+    page.click("details.rebaseline summary")
+    page.fill("details.rebaseline input[name=reason]", "第3期大调度会议纪要")
+    page.click("details.rebaseline button")
+    expect(page.locator("body")).to_contain_text("已以当前计划重定1个节点的基线。")
+    expect(page.locator("[data-testid=slipped-note]")).to_have_count(0)
+    expect(page.locator(f"#milestone-{world.milestone.pk}")).to_contain_text("2026-04-15")
+    history = page.locator("#history")
+    expect(history).to_contain_text("重定基线：第3期大调度会议纪要")

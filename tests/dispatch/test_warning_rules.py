@@ -109,6 +109,39 @@ def test_overdue_milestones_in_one_sentence_with_grace_days():
     assert "主体封顶" not in relaxed.reasons[0].text
 
 
+def test_a_plan_moved_past_its_baseline_warns_until_the_baseline_is_reset():
+    moved = OpenMilestone("主体封顶", dt.date(2027, 1, 31), baseline_date=dt.date(2026, 12, 1))
+    facts = ProjectFacts(stage="construction", open_milestones=(moved,))
+    verdict = evaluate(facts, Thresholds(), TODAY)
+    assert [(r.rule, r.colour) for r in verdict.reasons] == [("milestone_slipped", "amber")]
+    assert verdict.reasons[0].text == (
+        "节点“主体封顶”（基线2026年12月1日，现计划2027年1月31日，推迟61天）计划较基线推迟，尚未重定基线。"
+    )
+    # Within the grace days, brought forward, or re-baselined: no warning.
+    assert not evaluate(facts, Thresholds(milestone_grace_days=61), TODAY).reasons
+    earlier = OpenMilestone("主体封顶", dt.date(2026, 12, 1), baseline_date=dt.date(2027, 1, 31))
+    rebaselined = OpenMilestone(
+        "主体封顶", dt.date(2027, 1, 31), baseline_date=dt.date(2027, 1, 31)
+    )
+    for m in (earlier, rebaselined):
+        assert not evaluate(
+            ProjectFacts(stage="construction", open_milestones=(m,)), Thresholds(), TODAY
+        ).reasons
+    # A finished project no longer warns about its plan.
+    assert not evaluate(
+        ProjectFacts(stage="completed", open_milestones=(moved,)), Thresholds(), TODAY
+    ).reasons
+
+
+def test_a_moved_milestone_that_is_also_overdue_gives_both_sentences():
+    m = OpenMilestone("桩基施工", dt.date(2026, 11, 1), baseline_date=dt.date(2026, 10, 1))
+    verdict = evaluate(
+        ProjectFacts(stage="construction", open_milestones=(m,)), Thresholds(), TODAY
+    )
+    assert [r.rule for r in verdict.reasons] == ["milestone_overdue", "milestone_slipped"]
+    assert "逾期21天" in verdict.reasons[0].text and "推迟31天" in verdict.reasons[1].text
+
+
 def test_no_report_for_n_periods():
     facts = ProjectFacts(
         stage="construction",
@@ -158,7 +191,8 @@ facts_strategy = st.builds(
     annual_plan_investment=money,
     invested_this_year=money,
     open_milestones=st.lists(
-        st.builds(OpenMilestone, st.text(min_size=1, max_size=6), days), max_size=5
+        st.builds(OpenMilestone, st.text(min_size=1, max_size=6), days, st.none() | days),
+        max_size=5,
     ).map(tuple),
     missed_periods=st.integers(0, 30),
 )

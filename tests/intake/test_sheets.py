@@ -45,6 +45,26 @@ def test_milestones_are_matched_by_project_code_and_name_and_undone(world):
 
 
 @pytest.mark.django_db
+def test_a_sheet_that_moves_a_plan_counts_the_change_and_undo_restores_it(world):
+    rows = [MILESTONES[0], ["YQ-001", "开工", "2026-04-15", "", ""], MILESTONES[2]]
+    batch = services.import_preview(
+        kind="milestones", by=world.econ, file_name="节点.xlsx", data=xlsx(rows)
+    )
+    services.import_commit(batch=batch, by=world.econ)
+    moved = Milestone.objects.get(pk=world.milestone.pk)
+    assert (moved.baseline_date, moved.planned_date, moved.plan_changes) == (
+        dt.date(2026, 3, 1), dt.date(2026, 4, 15), 1,
+    )  # fmt: skip
+    new = Milestone.objects.get(name="主体封顶")  # a new step's plan is its baseline
+    assert (new.baseline_date, new.plan_changes) == (dt.date(2026, 9, 30), 0)
+    services.import_undo(batch=batch, by=world.econ)
+    back = Milestone.objects.get(pk=world.milestone.pk)
+    assert (back.planned_date, back.baseline_date, back.plan_changes) == (
+        dt.date(2026, 3, 1), dt.date(2026, 3, 1), 0,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
 def test_a_clerk_cannot_import_milestones_of_another_departments_project(world):
     rows = [MILESTONES[0], ["YQ-002", "开工", "2026-03-01", "", ""]]
     before = snapshot()

@@ -13,7 +13,8 @@ from zonedesk.accounts.models import AuditEvent
 from zonedesk.projects.models import Milestone
 
 FORMULA = '=HYPERLINK("x")'
-HEADER = ["序号", "节点", "计划完成日期", "实际完成日期", "状态", "滞后天数", "责任单位", "备注"]
+HEADER = ["序号", "节点", "基线日期", "计划完成日期", "较基线推迟天数", "基线后调整次数",
+          "实际完成日期", "状态", "滞后天数", "责任单位", "备注"]  # fmt: skip
 
 
 def _day(d: dt.date) -> dt.datetime:
@@ -24,16 +25,19 @@ def _plan(world):
     """One milestone in each state, next to the fixture's 开工 (2026-03-01, open)."""
     today = timezone.localdate()
     p = world.project
-    world.milestone.planned_date, world.milestone.actual_date = today - dt.timedelta(days=30), None
-    world.milestone.save()  # 逾期未完成, 30 days behind
+    m = world.milestone
+    m.planned_date = m.baseline_date = today - dt.timedelta(days=30)
+    m.actual_date = None
+    m.save()  # 逾期未完成, 30 days behind
     Milestone.objects.create(project=p, name="土地摘牌", order=2, responsible_unit=world.kaichuang,
                              planned_date=today - dt.timedelta(days=20),
                              actual_date=today - dt.timedelta(days=25))  # fmt: skip
     Milestone.objects.create(project=p, name="施工许可", order=3, note=FORMULA,
                              planned_date=today - dt.timedelta(days=10),
                              actual_date=today - dt.timedelta(days=4))  # fmt: skip
-    Milestone.objects.create(project=p, name="竣工验收", order=4,
-                             planned_date=today + dt.timedelta(days=60))  # fmt: skip
+    Milestone.objects.create(project=p, name="竣工验收", order=4,  # moved a month past its baseline
+                             planned_date=today + dt.timedelta(days=60),
+                             baseline_date=today + dt.timedelta(days=30), plan_changes=2)  # fmt: skip
     Milestone.objects.create(project=world.invest_project, name="别的项目", order=1,
                              planned_date=today)  # fmt: skip
     return today
@@ -52,10 +56,10 @@ def test_the_milestone_plan_exports_as_on_the_page(world):
     rows = [list(r) for r in sheet.iter_rows(min_row=4, values_only=True)]
     d = lambda n: _day(today + dt.timedelta(days=n))  # noqa: E731
     assert rows == [
-        [1, "开工", d(-30), None, "逾期未完成", 30, None, None],
-        [2, "土地摘牌", d(-20), d(-25), "已完成", None, "开创集团", None],
-        [3, "施工许可", d(-10), d(-4), "逾期完成", 6, None, FORMULA],
-        [4, "竣工验收", d(60), None, "未到期", None, None, None],
+        [1, "开工", d(-30), d(-30), 0, 0, None, "逾期未完成", 30, None, None],
+        [2, "土地摘牌", d(-20), d(-20), 0, 0, d(-25), "已完成", None, "开创集团", None],
+        [3, "施工许可", d(-10), d(-10), 0, 0, d(-4), "逾期完成", 6, None, FORMULA],
+        [4, "竣工验收", d(30), d(60), 30, 2, None, "未到期", None, None, None],
     ]
     assert [r[1] for r in rows] == [m.name for m in world.project.milestones.all()]
     note = next(c for c in sheet[6] if c.value == FORMULA)

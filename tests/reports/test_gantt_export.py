@@ -17,8 +17,8 @@ from zonedesk.projects.models import Milestone, Stage
 FORMULA = '=HYPERLINK("x")'
 PROJECT_HEADER = ["项目代码", "项目名称", "责任部门", "包保领导", "项目阶段", "计划开工",
                   "实际开工", "计划竣工", "实际竣工", "项目进度"]  # fmt: skip
-MILESTONE_HEADER = ["节点序号", "节点名称", "节点计划日期（基线）", "节点实际完成日期", "节点状态",
-                    "滞后天数"]  # fmt: skip
+MILESTONE_HEADER = ["节点序号", "节点名称", "节点基线日期", "节点计划日期", "较基线推迟天数",
+                    "节点实际完成日期", "节点状态", "滞后天数"]  # fmt: skip
 
 
 def _rows(sheet) -> tuple[list, list[dict]]:
@@ -33,17 +33,18 @@ def plan(week):
     """道路提升工程 (late) gets four milestones: on time, done late, late and open, not yet due."""
     today = timezone.localdate()
 
-    def ms(order, name, planned, actual=None):
+    def ms(order, name, planned, actual=None, baseline=None):
         return Milestone.objects.create(
             project=week.late_finish, name=name, order=order,
             planned_date=today + dt.timedelta(days=planned),
+            baseline_date=today + dt.timedelta(days=planned if baseline is None else baseline),
             actual_date=None if actual is None else today + dt.timedelta(days=actual),
         )  # fmt: skip
 
     ms(1, "开工", -100, -100)
     ms(2, "主体封顶", -80, -70)
     ms(3, "竣工验收", -20)
-    ms(4, "投产", 30)
+    ms(4, "投产", 30, baseline=10)  # the unit moved it 20 days past its baseline
     return week
 
 
@@ -63,7 +64,9 @@ def test_the_plan_table_has_one_row_per_milestone_with_its_status(plan):
     assert (road["主体封顶"]["节点状态"], road["主体封顶"]["滞后天数"]) == ("逾期完成", 10)
     assert (road["竣工验收"]["节点状态"], road["竣工验收"]["滞后天数"]) == ("逾期未完成", 20)
     assert road["投产"]["节点状态"] == "未到期"
-    assert road["投产"]["节点计划日期（基线）"].date() == today + dt.timedelta(days=30)
+    assert road["投产"]["节点计划日期"].date() == today + dt.timedelta(days=30)
+    assert road["投产"]["节点基线日期"].date() == today + dt.timedelta(days=10)
+    assert (road["投产"]["较基线推迟天数"], road["竣工验收"]["较基线推迟天数"]) == (20, 0)
     assert road["主体封顶"]["节点实际完成日期"].date() == today - dt.timedelta(days=70)
     first = road["开工"]
     assert (first["项目名称"], first["责任部门"], first["项目阶段"]) == (
@@ -136,3 +139,15 @@ def test_another_zone_s_gantt_is_refused(plan):
 def test_the_gantt_page_offers_the_export_in_its_filter_form(plan):
     page = login(plan.world.leader).get("/reports/gantt/").content.decode()
     assert 'name="format" value="xlsx" data-testid="export-xlsx"' in page
+
+
+def test_the_map_marks_a_milestone_moved_past_its_baseline(plan):
+    tasks = login(plan.world.leader).get("/reports/gantt/").context["data"]["tasks"]
+    moved = next(t for t in tasks if t["name"].startswith("◆ 投产"))
+    base = timezone.localdate() + dt.timedelta(days=10)
+    assert moved["name"] == f"◆ 投产（基线{base.month}月{base.day}日，推迟20天）"
+    assert moved["custom_class"] == "zd-ms-open-slipped"
+    kept = next(t for t in tasks if t["name"] == "◆ 竣工验收")
+    assert kept["custom_class"] == "zd-ms-late"
+    # frappe-gantt adds custom_class with classList.add: one token, never a space.
+    assert all(" " not in t["custom_class"] for t in tasks)

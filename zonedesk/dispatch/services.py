@@ -888,10 +888,10 @@ def warnings_recompute(
 
     open_milestones: dict[int, list[rules.OpenMilestone]] = defaultdict(list)
     rows = Milestone.objects.filter(project_id__in=ids, actual_date__isnull=True).values_list(
-        "project_id", "name", "planned_date"
+        "project_id", "name", "planned_date", "baseline_date"
     )
-    for project_id, name, planned in rows:
-        open_milestones[project_id].append(rules.OpenMilestone(name, planned))
+    for project_id, name, planned, baseline in rows:
+        open_milestones[project_id].append(rules.OpenMilestone(name, planned, baseline))
 
     open_blockers: dict[int, list[rules.OpenBlocker]] = defaultdict(list)
     labels = dict(BlockerCategory.choices)

@@ -22,6 +22,9 @@ START_OVERDUE = "start_overdue"
 COMPLETION_OVERDUE = "completion_overdue"
 BEHIND_SCHEDULE = "behind_schedule"
 MILESTONE_OVERDUE = "milestone_overdue"
+MILESTONE_SLIPPED = (
+    "milestone_slipped"  # 节点计划较基线推迟: the plan moved later than its baseline
+)
 MISSED_REPORTS = "missed_reports"
 BLOCKER_OPEN = "blocker_open"  # 要素保障问题 open longer than the zone's N days
 COMMITMENT_MISSED = "commitment_missed"  # 招商签约承诺 (registration/start/production) missed
@@ -31,6 +34,7 @@ RULE_LABELS = {
     COMPLETION_OVERDUE: "计划竣工未竣工",
     BEHIND_SCHEDULE: "落后序时进度",
     MILESTONE_OVERDUE: "节点逾期",
+    MILESTONE_SLIPPED: "节点计划较基线推迟",
     MISSED_REPORTS: "连续未报进度",
     BLOCKER_OPEN: "要素保障问题久拖未决",
     COMMITMENT_MISSED: "签约承诺未兑现",
@@ -62,6 +66,7 @@ class Thresholds:
 class OpenMilestone:
     name: str
     planned_date: dt.date
+    baseline_date: dt.date | None = None  # 基线日期; None reads as "the plan is the baseline"
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,30 @@ def _milestone_overdue(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | 
     return f"节点{shown}{more}逾期未完成。"
 
 
+def _milestone_slipped(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | None:
+    """An open milestone whose plan now lies more than the grace days after its baseline: the
+    date was moved rather than met, and nobody with the authority has re-set the baseline."""
+    if f.stage in FINISHED_STAGES or f.stage == TERMINATED:
+        return None
+    slipped = sorted(
+        (
+            m
+            for m in f.open_milestones
+            if m.baseline_date and (m.planned_date - m.baseline_date).days > t.milestone_grace_days
+        ),
+        key=lambda m: (m.baseline_date, m.name),
+    )
+    if not slipped:
+        return None
+    shown = "、".join(
+        f"“{m.name}”（基线{cn(m.baseline_date)}，现计划{cn(m.planned_date)}，"
+        f"推迟{(m.planned_date - m.baseline_date).days}天）"
+        for m in slipped[:3]
+    )
+    more = f"等{len(slipped)}个节点" if len(slipped) > 3 else ""
+    return f"节点{shown}{more}计划较基线推迟，尚未重定基线。"
+
+
 def _missed_reports(f: ProjectFacts, t: Thresholds, today: dt.date) -> str | None:
     if f.stage not in ACTIVE_STAGES or f.missed_periods < t.missed_periods:
         return None
@@ -232,6 +261,7 @@ RULES = [
     (COMPLETION_OVERDUE, _completion_overdue),
     (BEHIND_SCHEDULE, _behind_schedule),
     (MILESTONE_OVERDUE, _milestone_overdue),
+    (MILESTONE_SLIPPED, _milestone_slipped),
     (MISSED_REPORTS, _missed_reports),
     (BLOCKER_OPEN, _blocker_open),
     (COMMITMENT_MISSED, _commitment_missed),

@@ -1174,6 +1174,10 @@ class MilestoneSheet(SheetSpec):
                 )
             data["responsible_unit"] = org
         if current is not None:
+            if data.get("planned_date", current.planned_date) != current.planned_date:
+                # A moved plan counts against the baseline as an edit on the page does; the
+                # batch and row in the history are its reason. Undo restores the count.
+                data["plan_changes"] = current.plan_changes + 1
             instance = _copy(current)
             before = {name: display_value(current, name) for name in data}
         else:
@@ -1182,6 +1186,8 @@ class MilestoneSheet(SheetSpec):
         for name, value in data.items():
             setattr(instance, name, value)
         instance.project = project
+        if current is None:
+            instance.baseline_date = instance.planned_date
         try:
             project_services.validate_milestone(instance)
         except ValidationError as exc:

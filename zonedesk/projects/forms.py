@@ -147,6 +147,13 @@ class ArchiveForm(forms.Form):
 
 class MilestoneForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required by the service only when the planned date moves (调整计划).
+    plan_change_reason = forms.CharField(
+        label="调整原因",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "修改计划日期时必填"}),
+    )
 
     class Meta:
         model = Milestone
@@ -159,6 +166,15 @@ class MilestoneForm(forms.ModelForm):
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}。"
             field.error_messages["invalid"] = f"{field.label}格式不正确，应为如 2026-03-01 的日期。"
+
+
+class RebaselineForm(forms.Form):
+    reason = forms.CharField(
+        label="依据",
+        max_length=200,
+        error_messages={"required": "重定基线须写明依据，如调度会议纪要文号。"},
+        widget=forms.TextInput(attrs={"placeholder": "如：第12期大调度会议纪要"}),
+    )
 
 
 class PlanForm(forms.Form):

@@ -310,6 +310,11 @@ class Milestone(models.Model):
     order = models.PositiveSmallIntegerField("顺序")
     days_before_target = models.PositiveIntegerField("距目标日期天数", null=True, blank=True)
     planned_date = models.DateField("计划完成日期")
+    # 基线日期: the planned date as first fixed. A unit may move the plan (with a reason, and the
+    # move counted in plan_changes); only the 主要领导 or the 调度办 re-set the baseline, so a
+    # milestone quietly pushed back still shows how far it slipped.
+    baseline_date = models.DateField("基线日期")
+    plan_changes = models.PositiveSmallIntegerField("基线后调整次数", default=0)
     actual_date = models.DateField("实际完成日期", null=True, blank=True)
     responsible_unit = models.ForeignKey(
         Organisation, verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT
@@ -324,3 +329,30 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.baseline_date is None:  # a new milestone's plan is its baseline
+            self.baseline_date = self.planned_date
+        super().save(*args, **kwargs)
+
+    @property
+    def slip_days(self) -> int:
+        """Days the plan now lies after its baseline (较基线推迟天数); negative when brought forward."""
+        if self.planned_date is None or self.baseline_date is None:
+            return 0
+        return (self.planned_date - self.baseline_date).days
+
+    @property
+    def plan_change_text(self) -> str:
+        """The plan against its baseline in words, e.g. "较基线推迟45天，调整1次"; "" when the plan
+        is the baseline and was never moved."""
+        days = self.slip_days
+        if days > 0:
+            text = f"较基线推迟{days}天"
+        elif days < 0:
+            text = f"较基线提前{-days}天"
+        elif self.plan_changes:
+            text = "与基线一致"
+        else:
+            return ""
+        return text + (f"，调整{self.plan_changes}次" if self.plan_changes else "")

@@ -482,24 +482,37 @@ def milestones_plan(
     reached = set(
         project.milestones.filter(actual_date__isnull=False).values_list("name", flat=True)
     )
+    # A step the project had already keeps its baseline: re-planning moves the plan, and a move
+    # counts as one more change against the baseline, as an edit would.
+    replaced = {m.name: m for m in project.milestones.filter(actual_date__isnull=True)}
     project.milestones.filter(actual_date__isnull=True).delete()
-    created = Milestone.objects.bulk_create(
-        Milestone(
-            project=project,
-            name=name,
-            order=index,
-            days_before_target=days,
-            planned_date=planned,
-            responsible_unit=project.implementing_unit,
+    created = []
+    for index, (name, days, planned) in enumerate(plan_backwards(target, steps), start=1):
+        if name in reached:
+            continue
+        old = replaced.get(name)
+        created.append(
+            Milestone(
+                project=project,
+                name=name,
+                order=index,
+                days_before_target=days,
+                planned_date=planned,
+                baseline_date=old.baseline_date if old else planned,
+                plan_changes=(old.plan_changes + (old.planned_date != planned)) if old else 0,
+                responsible_unit=project.implementing_unit,
+            )
         )
-        for index, (name, days, planned) in enumerate(plan_backwards(target, steps), start=1)
-        if name not in reached
-    )
+    Milestone.objects.bulk_create(created)
+    moved = sum(1 for m in created if m.planned_date != m.baseline_date)
     audit_record(
         actor=by,
         action=AuditEvent.Action.UPDATE,
         target=project,
-        note=f"按模板“{template.name}”以{target}为目标倒排工期，生成{len(created)}个节点",
+        note=(
+            f"按模板“{template.name}”以{target}为目标倒排工期，生成{len(created)}个节点"
+            + (f"，其中{moved}个节点计划与基线不同（基线保留）" if moved else "")
+        ),
     )
     _rescore([project.pk], by)
     return created
@@ -507,8 +520,16 @@ def milestones_plan(
 
 @transaction.atomic
 def milestone_update(
-    *, milestone: Milestone, by, data: dict[str, Any], expected_version: int, request=None
+    *,
+    milestone: Milestone,
+    by,
+    data: dict[str, Any],
+    expected_version: int,
+    reason: str = "",
+    request=None,
 ) -> Milestone:
+    """Save an edit of one milestone. Moving its planned date (调整计划) needs a reason, which the
+    history keeps, and counts as one more change against the baseline (基线), which stays."""
     current = (
         Milestone.objects.select_for_update(of=("self",))
         .select_related("project")
@@ -521,14 +542,30 @@ def milestone_update(
     if current.project.archived_at is not None:
         raise ValidationError("已归档项目的节点不能修改。")
     before = _snapshot(current, MILESTONE_FIELDS)
+    planned_before = current.planned_date
     for name, value in data.items():
         if name not in MILESTONE_FIELDS:
             raise ValueError(f"unknown milestone field {name}")
         setattr(current, name, value)
-    validate_milestone(current)
+    moved = current.planned_date != planned_before
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_milestone(current)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if moved and not reason:
+        errors.setdefault("plan_change_reason", []).append(
+            f"修改计划完成日期须填写调整原因（原计划{planned_before:%Y-%m-%d}，"
+            f"基线{current.baseline_date:%Y-%m-%d}）。"
+        )
+    if errors:
+        raise ValidationError(errors)
     changes = _diff(before, current, MILESTONE_FIELDS)
     if not changes:
         return current
+    if moved:
+        current.plan_changes += 1
     current.version += 1
     current.save()
     audit_record(
@@ -539,6 +576,11 @@ def milestone_update(
         zone=current.project.zone,
         changes=changes,
         version=current.version,
+        note=(
+            f"调整计划（基线{current.baseline_date:%Y-%m-%d}，基线后第{current.plan_changes}次）：{reason}"
+            if moved
+            else ""
+        ),
         request=request,
     )
     _rescore([current.project_id], by)
@@ -555,6 +597,7 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
         if name not in MILESTONE_FIELDS:
             raise ValueError(f"unknown milestone field {name}")
         setattr(milestone, name, value)
+    milestone.baseline_date = milestone.planned_date
     validate_milestone(milestone)
     milestone.save()
     audit_record(
@@ -571,10 +614,58 @@ def milestone_create(*, project: Project, by, data: dict[str, Any], request=None
     return milestone
 
 
+@transaction.atomic
+def milestones_rebaseline(*, project: Project, by, reason: str, request=None) -> int:
+    """重定基线: the current plan becomes the baseline for every milestone not yet reached, and
+    its count of changes starts again. For the 主要领导 or the 调度办 once a dispatch meeting has
+    agreed to the new plan (the caller checks `access.can_rebaseline`); `reason` names that
+    decision. Returns how many milestones took a new baseline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["重定基线须写明依据，如调度会议纪要文号。"]})
+    if project.archived_at is not None:
+        raise ValidationError("已归档项目不能重定基线。")
+    rows = list(
+        project.milestones.select_for_update(of=("self",))
+        .filter(actual_date__isnull=True)
+        .exclude(baseline_date=models.F("planned_date"), plan_changes=0)
+        .order_by("order", "id")
+    )
+    if not rows:
+        raise ValidationError("各未完成节点的计划均与基线一致，无需重定基线。")
+    for m in rows:
+        old = m.baseline_date
+        m.baseline_date = m.planned_date
+        m.plan_changes = 0
+        m.version += 1
+        m.save(update_fields=["baseline_date", "plan_changes", "version"])
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            target=m,
+            root=project,
+            zone=project.zone,
+            changes=[
+                {
+                    "field": "baseline_date",
+                    "label": "基线日期",
+                    "old": f"{old:%Y-%m-%d}",
+                    "new": f"{m.baseline_date:%Y-%m-%d}",
+                }
+            ],
+            version=m.version,
+            note=f"重定基线：{reason}",
+            request=request,
+        )
+    _rescore([project.pk], by)
+    return len(rows)
+
+
 def validate_milestone(milestone: Milestone) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        milestone.full_clean(exclude=["project", "order"])
+        # The baseline and its count are the service's to set, never the user's.
+        milestone.full_clean(exclude=["project", "order", "baseline_date", "plan_changes"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
     today = timezone.localdate()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.project_archive, name="archive"),
     path("<int:pk>/restore/", views.project_restore, name="restore"),
     path("<int:pk>/plan/", views.milestones_plan, name="plan"),
+    path("<int:pk>/rebaseline/", views.milestones_rebaseline, name="rebaseline"),
     path("<int:pk>/milestones/new/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/", views.milestone_row, name="milestone_row"),

@@ -25,6 +25,7 @@ from .forms import (
     PlanForm,
     ProjectFilterForm,
     ProjectForm,
+    RebaselineForm,
     StageForm,
 )
 from .models import MilestoneTemplate, Project, Stage
@@ -112,7 +113,10 @@ def project_detail(request, pk: int):
 MILESTONE_COLUMNS = [
     ExportColumn("序号", "int"),
     ExportColumn("节点", width=20),
+    ExportColumn("基线日期", "date"),
     ExportColumn("计划完成日期", "date"),
+    ExportColumn("较基线推迟天数", "int"),
+    ExportColumn("基线后调整次数", "int"),
     ExportColumn("实际完成日期", "date"),
     ExportColumn("状态"),
     ExportColumn("滞后天数", "int"),
@@ -122,8 +126,8 @@ MILESTONE_COLUMNS = [
 
 
 def _milestones_xlsx(request, project: Project):
-    """节点计划（倒排工期）as on the page, with each milestone's state and days behind its
-    planned date by the Gantt's rules (there is no separate baseline: the plan is the baseline)."""
+    """节点计划（倒排工期）as on the page: each milestone's baseline, its plan and how far the plan
+    moved from it, and its state and days behind the plan by the Gantt's rules."""
     # reports sits above projects (it reads dispatch and projects): imported where used.
     from zonedesk.reports.selectors import MILESTONE_STATES, milestone_delay, milestone_state
 
@@ -133,7 +137,10 @@ def _milestones_xlsx(request, project: Project):
         [
             m.order,
             m.name,
+            m.baseline_date,
             m.planned_date,
+            m.slip_days,
+            m.plan_changes,
             m.actual_date,
             MILESTONE_STATES[milestone_state(m, today)],
             milestone_delay(m, today),
@@ -168,6 +175,9 @@ def _detail_context(request, project: Project, **extra):
         ),
         "archive_form": ArchiveForm(),
         "plan_form": PlanForm(project=project),
+        "can_rebaseline": access.can_rebaseline(request.user, project) and not project.is_archived,
+        "rebaseline_form": RebaselineForm(),
+        "slipped": [m for m in milestones if not m.actual_date and m.slip_days > 0],
         "new_milestone_form": MilestoneForm(zone=project.zone, prefix="new"),
         "today": timezone.localdate(),
     }
@@ -324,11 +334,33 @@ def milestones_plan(request, pk: int):
 
 
 @require_POST
+def milestones_rebaseline(request, pk: int):
+    """重定基线: the current plan of the open milestones becomes their baseline."""
+    project = access.get_project_for_user(request.user, pk, request=request)
+    if not access.can_rebaseline(request.user, project):
+        raise access.deny(request.user, what="无权重定基线", target=project, request=request)
+    form = RebaselineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect("projects:detail", pk=pk)
+    try:
+        count = services.milestones_rebaseline(
+            project=project, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, f"已以当前计划重定{count}个节点的基线。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
 def milestone_add(request, pk: int):
     project = access.get_project_for_user(request.user, pk, write=True, request=request)
     form = MilestoneForm(request.POST, zone=project.zone, prefix="new")
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("version", "plan_change_reason")
+        }
         try:
             services.milestone_create(project=project, by=request.user, data=data, request=request)
             messages.success(request, f"已新增节点“{data['name']}”。")
@@ -351,13 +383,18 @@ def milestone_edit(request, pk: int):
     if request.method == "POST":
         form = MilestoneForm(request.POST, instance=milestone, zone=project.zone, prefix=f"m{pk}")
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("version", "plan_change_reason")
+            }
             try:
                 milestone = services.milestone_update(
                     milestone=milestone,
                     by=request.user,
                     data=data,
                     expected_version=form.cleaned_data["version"] or 0,
+                    reason=form.cleaned_data["plan_change_reason"],
                     request=request,
                 )
                 if not request.htmx:

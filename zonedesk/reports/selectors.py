@@ -587,7 +587,8 @@ def milestone_state(m: Milestone, today: dt.date) -> str:
 
 
 def milestone_delay(m: Milestone, today: dt.date) -> int | None:
-    """Days behind the planned date (the baseline): to completion, or to today while open."""
+    """Days behind the planned date: to completion, or to today while open. (How far the plan
+    itself moved from the baseline is `Milestone.slip_days`.)"""
     end = m.actual_date or today
     if m.planned_date < end:
         return (end - m.planned_date).days
@@ -633,8 +634,8 @@ def gantt_projects(user: User, zone: Zone, filters: GanttFilters) -> QuerySet[Pr
 
 
 def gantt_tasks(projects: list[Project], today: dt.date) -> list[dict]:
-    """frappe-gantt tasks: per project a plan bar (the baseline) and an actual bar, then its
-    milestones (planned date; done or late marked by class)."""
+    """frappe-gantt tasks: per project a plan bar and an actual bar, then its milestones
+    (planned date; done or late marked by class, a plan moved past its baseline outlined)."""
     tasks = []
     for p in projects:
         plan_start = p.planned_start or p.actual_start
@@ -668,10 +669,16 @@ def gantt_tasks(projects: list[Project], today: dt.date) -> list[dict]:
             day = m.actual_date or m.planned_date
             state = milestone_state(m, today)
             cls = {"done": "zd-ms-done", "open": "zd-ms-open"}.get(state, "zd-ms-late")
+            name = f"◆ {m.name}"
+            if m.slip_days > 0:  # the plan moved later than its baseline: say so on the map
+                cls += "-slipped"  # one token: frappe-gantt adds custom_class with classList.add
+                name += (
+                    f"（基线{m.baseline_date.month}月{m.baseline_date.day}日，推迟{m.slip_days}天）"
+                )
             tasks.append(
                 {
                     "id": f"m{m.pk}",
-                    "name": f"◆ {m.name}",
+                    "name": name,
                     "start": iso(day),
                     "end": iso(day),
                     "progress": 100 if m.actual_date else 0,

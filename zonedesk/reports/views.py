@@ -211,7 +211,9 @@ GANTT_PROJECT_COLUMNS = [
 GANTT_MILESTONE_COLUMNS = [
     ExportColumn("节点序号", "int"),
     ExportColumn("节点名称", width=20),
-    ExportColumn("节点计划日期（基线）", "date"),
+    ExportColumn("节点基线日期", "date"),
+    ExportColumn("节点计划日期", "date"),
+    ExportColumn("较基线推迟天数", "int"),
     ExportColumn("节点实际完成日期", "date"),
     ExportColumn("节点状态"),
     ExportColumn("滞后天数", "int"),
@@ -220,7 +222,7 @@ GANTT_MILESTONE_COLUMNS = [
 
 def _gantt_xlsx(request, zone, filters, today, departments, leads):
     """The plan table behind the Gantt with the filters on screen: one row per milestone (or
-    per project when only projects are shown), plan (baseline) against actual, with status."""
+    per project when only projects are shown): baseline, plan and actual, with status."""
     rows = []
     for p, m in selectors.gantt_plan_rows(request.user, zone, filters, today):
         line = [
@@ -231,9 +233,9 @@ def _gantt_xlsx(request, zone, filters, today, departments, leads):
         ]  # fmt: skip
         if filters.milestones:
             if m is None:
-                line += [None, "（无节点）", None, None, "", None]
+                line += [None, "（无节点）", None, None, None, None, "", None]
             else:
-                line += [m.order, m.name, m.planned_date, m.actual_date,
+                line += [m.order, m.name, m.baseline_date, m.planned_date, m.slip_days, m.actual_date,
                          selectors.MILESTONE_STATES[selectors.milestone_state(m, today)],
                          selectors.milestone_delay(m, today)]  # fmt: skip
         rows.append(line)
