@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -95,6 +96,32 @@ def test_the_gantt_shows_plan_against_actual_and_filters(week, page):  # noqa: F
     assert {r[0] for r in sheet.iter_rows(min_row=4, values_only=True)} == {"YQ-002", "YQ-003"}
     page.locator(f"#gantt .bar-wrapper[data-id='p{w.invest_project.pk}-plan'] .bar-label").click()
     page.wait_for_url(f"**/projects/{w.invest_project.pk}/")
+
+
+def test_the_city_reads_its_zones_side_by_side(week, page):  # noqa: F811
+    w = week.world
+    w.viewer.viewer_zones.set([w.zone, w.other_zone])
+    sign_in(page, "city")
+    page.click("header nav a:has-text('驾驶舱')")
+    page.click("[data-testid=nav-zones]")
+    expect(page.locator("h1")).to_have_text("各区调度一览")
+    rows = page.locator("[data-testid=zone-row]")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(w.zone.label)
+    expect(page.locator("[data-testid=zone-total]")).to_contain_text("合计")
+    screenshot(page, "reports-zones")
+    with page.expect_download() as info:
+        page.click("[data-testid=export-xlsx]")
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    assert [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)] == [
+        w.zone.label, w.other_zone.label, "合计",
+    ]  # fmt: skip
+    # A zone's red count opens that zone's red warnings.
+    red = rows.first.locator("[data-testid=zone-red]")
+    count = int(red.inner_text())
+    red.click()
+    expect(page).to_have_url(re.compile(rf"zone={w.zone.pk}&colour=red"))
+    expect(page.locator("table.grid tbody tr")).to_have_count(count)
 
 
 def test_a_unit_gets_no_cockpit(week, page):  # noqa: F811

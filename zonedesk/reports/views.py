@@ -16,6 +16,7 @@ from zonedesk.accounts.audit import audit_record
 from zonedesk.accounts.models import AuditEvent, Role, User
 from zonedesk.dispatch import selectors as dispatch_selectors
 from zonedesk.dispatch import services as dispatch_services
+from zonedesk.dispatch import warnings as rules
 from zonedesk.dispatch.models import ReportingPeriod
 from zonedesk.intake.export import ExportColumn, export_xlsx
 from zonedesk.projects.models import Stage
@@ -259,3 +260,69 @@ def _gantt_xlsx(request, zone, filters, today, departments, leads):
         filters_text="；".join(shown),
         count=len(rows),
     )
+
+
+ZONES_COLUMNS = [
+    ExportColumn("开发区", width=24),
+    ExportColumn("在库项目", "int"),
+    ExportColumn("总投资（万元）", "money"),
+    ExportColumn("年度计划投资（万元）", "money"),
+    ExportColumn("本年累计完成（万元）", "money"),
+    ExportColumn("年度投资完成率（%）", "decimal"),
+    ExportColumn("超（−落后）序时进度（百分点）", "decimal"),
+    ExportColumn("红色预警", "int"),
+    ExportColumn("黄色预警", "int"),
+    ExportColumn("未解决要素保障问题", "int"),
+    ExportColumn("逾期督办", "int"),
+    ExportColumn("逾期节点", "int"),
+    ExportColumn("较基线推迟节点", "int"),
+]
+
+
+@require_GET
+def zones(request):
+    """各区调度一览: every zone the user reads side by side — for a city or province viewer,
+    or a leader of several zones — each row linking to that zone's cockpit and lists."""
+    user = request.user
+    access.require_report_reader(user, request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    for zone in _zones(user):  # the colours must be today's, as on each zone's own pages
+        dispatch_services.warnings_refresh(zone=zone, now=now)
+    rows = selectors.zones_overview(user, today)
+    total = selectors.zones_total(rows, today)
+    share = selectors.percent(rules.schedule_share(today))
+    if request.GET.get("format") == "xlsx":
+        return export_xlsx(
+            request,
+            columns=ZONES_COLUMNS,
+            rows=[
+                [
+                    r.zone.label if r.zone else "合计",
+                    r.projects,
+                    r.total_investment,
+                    r.plan,
+                    r.done,
+                    selectors.percent(r.rate),
+                    selectors.percent(r.gap),
+                    r.red,
+                    r.amber,
+                    r.open_blockers,
+                    r.overdue_supervision,
+                    r.overdue_milestones,
+                    r.slipped_milestones,
+                ]  # fmt: skip
+                for r in [*rows, total]
+            ],
+            title="各区调度一览",
+            filters_text=f"截至{today:%Y-%m-%d}，序时进度{share}%；不含已归档和已终止项目",
+            count=len(rows),
+        )
+    context = {
+        "rows": rows,
+        "total": total,
+        "share": share,
+        "today": today,
+        "zones": [r.zone for r in rows],
+    }
+    return render(request, "reports/zones.html", context)
