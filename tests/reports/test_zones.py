@@ -61,7 +61,10 @@ def test_each_zone_in_one_row_with_its_parks_and_a_total(week):
     assert (a.open_blockers, a.overdue_supervision) == (1, 1)
     assert a.overdue_milestones == 1  # the fixture's 开工 (2026-03-01), still open
     assert a.slipped_milestones == 1
-    assert (b.done, b.rate, b.open_blockers, b.slipped_milestones) == (0, 0, 0, 0)
+    assert a.reported == 3  # 智算中心, 储能电池 and the park's project filed this year
+    # Zone B filed nothing this year: its rate is unknown ("未填报"), not 0%.
+    assert (b.done, b.reported, b.rate, b.gap) == (0, 0, None, None)
+    assert (b.open_blockers, b.slipped_milestones) == (0, 0)
     # The colours are the cockpit's, but for the terminated project (green there, left out here).
     cockpit = selectors.colour_counts(w.zone)
     assert (a.red, a.amber, a.green) == (cockpit["red"], cockpit["amber"], cockpit["green"] - 1)
@@ -73,6 +76,7 @@ def test_each_zone_in_one_row_with_its_parks_and_a_total(week):
     html = page.content.decode()
     assert f'/reports/?zone={w.zone.pk}"' in html and 'data-testid="zone-total"' in html
     assert f"/dispatch/warnings/?zone={w.other_zone.pk}&amp;colour=red" in html
+    assert html.count("未填报</span>") == 1
 
 
 def test_the_cockpit_links_here_only_for_more_than_one_zone(week):
@@ -102,6 +106,7 @@ def test_the_export_is_the_table_with_its_total(week):
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == [w.zone.label, w.other_zone.label, "合计"]
     assert rows[0][1] == 5 and rows[0][4] == 4200 and rows[-1][1] == 6
+    assert rows[1][5] is None  # zone B: no completion rate without a single report
     assert rows[0][header.index("较基线推迟节点")] == 1
     assert export_count() == 1
 

@@ -825,6 +825,7 @@ class ZoneRow:
     total_investment: Decimal = ZERO  # 万元
     plan: Decimal = ZERO  # Σ年度计划投资, 万元
     done: Decimal = ZERO  # Σ本年累计完成投资 (latest counted report of each project), 万元
+    reported: int = 0  # projects with a counted report this year; none: the rate is unknown
     red: int = 0
     amber: int = 0
     green: int = 0
@@ -864,7 +865,9 @@ def zones_overview(user: User, today: dt.date) -> list[ZoneRow]:
         r.projects += 1
         r.total_investment += total or ZERO
         r.plan += plan or ZERO
-        r.done += done or ZERO
+        if done is not None:
+            r.done += done
+            r.reported += 1
     for zone_id, colour, n in (
         ProjectWarning.objects.filter(project__in=live)
         .values_list("project__zone_id", "colour")
@@ -902,7 +905,8 @@ def zones_overview(user: User, today: dt.date) -> list[ZoneRow]:
         r.slipped_milestones += slipped
     share = rules.schedule_share(today)
     for r in rows.values():
-        r.rate = rules.completion_rate(r.done, r.plan)
+        # A zone whose units filed nothing this year has no completion rate, not a rate of 0.
+        r.rate = rules.completion_rate(r.done, r.plan) if r.reported else None
         r.gap = None if r.rate is None else r.rate - share
     return list(rows.values())
 
@@ -910,10 +914,10 @@ def zones_overview(user: User, today: dt.date) -> list[ZoneRow]:
 def zones_total(rows: list[ZoneRow], today: dt.date) -> ZoneRow:
     """The 合计 line under 各区调度一览: sums, and the rate of the sums (not a mean of rates)."""
     total = ZoneRow(zone=None)  # type: ignore[arg-type]
-    for name in ("projects", "total_investment", "plan", "done", "red", "amber", "green",
+    for name in ("projects", "total_investment", "plan", "done", "reported", "red", "amber", "green",
                  "open_blockers", "overdue_supervision", "overdue_milestones",
                  "slipped_milestones"):  # fmt: skip
         setattr(total, name, sum((getattr(r, name) for r in rows), type(getattr(total, name))()))
-    total.rate = rules.completion_rate(total.done, total.plan)
+    total.rate = rules.completion_rate(total.done, total.plan) if total.reported else None
     total.gap = None if total.rate is None else total.rate - rules.schedule_share(today)
     return total
