@@ -186,6 +186,7 @@ def main() -> None:
         ("排名变化 /indicators/rank/", f"/indicators/rank/?zone={zones[0].pk}&year={YEAR}"),
         ("指标完成情况 /indicators/", f"/indicators/?zone={zones[0].pk}&year={YEAR}&month={MONTH}"),
         ("整改台账 /ledgers/", f"/ledgers/?zone={zones[0].pk}"),
+        ("各区调度一览 /reports/zones/", "/reports/zones/"),
     ]  # fmt: skip
     for label, url in pages:
         _, _, q10 = measure(f"{label} — 10 zones", few, url)

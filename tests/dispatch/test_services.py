@@ -467,6 +467,16 @@ def test_warnings_refresh_recomputes_only_stale_ones(world):
     assert services.warnings_refresh(zone=world.zone) == 2
 
 
+def test_refreshing_several_zones_goes_by_each_zones_own_period_close(world):
+    zones = [world.zone, world.other_zone]
+    assert services.warnings_refresh_zones(zones) == 3  # 2 in zone A, 1 in B, never computed
+    assert services.warnings_refresh_zones(zones) == 0
+    period = closed_period(world.other_zone)  # only B's period closes after its warnings
+    ReportingPeriod.objects.filter(pk=period.pk).update(deadline=timezone.now())
+    assert services.warnings_refresh_zones(zones) == 1
+    assert services.warnings_refresh_zones([]) == 0
+
+
 def test_settings_changes_are_audited_and_rescore_the_zone(world):
     DispatchSettings.objects.create(zone=world.zone)
     services.warnings_recompute([world.project.pk])

@@ -287,8 +287,8 @@ def zones(request):
     access.require_report_reader(user, request)
     now = timezone.now()
     today = timezone.localdate(now)
-    for zone in _zones(user):  # the colours must be today's, as on each zone's own pages
-        dispatch_services.warnings_refresh(zone=zone, now=now)
+    # The colours must be today's, as on each zone's own pages.
+    dispatch_services.warnings_refresh_zones(_zones(user), now=now)
     rows = selectors.zones_overview(user, today)
     total = selectors.zones_total(rows, today)
     share = selectors.percent(rules.schedule_share(today))
