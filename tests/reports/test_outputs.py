@@ -130,3 +130,52 @@ def test_any_text_stays_text_in_the_ledger(text):
         cell = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["t"]["A1"]
         assert cell.data_type == "s"
         assert cell.value == value
+
+
+def test_milestones_moved_past_their_baseline_are_listed_in_all_three_outputs(week, as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zonedesk.projects.models import Milestone
+    from zonedesk.reports.models import ReportSnapshot
+
+    w, today = week.world, timezone.localdate()
+    Milestone.objects.create(project=w.project, name="主体封顶", order=2,
+                             baseline_date=today + dt.timedelta(days=5),
+                             planned_date=today + dt.timedelta(days=65), plan_changes=2)  # fmt: skip
+    Milestone.objects.create(project=w.invest_project, name="设备安装", order=1,
+                             baseline_date=today, planned_date=today + dt.timedelta(days=10),
+                             plan_changes=1)  # fmt: skip
+    Milestone.objects.create(project=w.invest_project, name="已完成的", order=2, baseline_date=today,
+                             planned_date=today + dt.timedelta(days=9),
+                             actual_date=today)  # reached: not listed  # fmt: skip
+    data = compute_weekly_report(w.zone, week.current)
+    assert [(r["name"], r["milestone"], r["days"], r["changes"]) for r in data["slipped"]] == [
+        ("智算中心项目", "主体封顶", 60, 2),
+        ("储能电池项目", "设备安装", 10, 1),
+    ]
+    client = as_user(w.leader)
+    page = client.get(f"/reports/weekly/?period={week.current.pk}").content.decode()
+    assert "节点计划较基线推迟（2个）" in page and 'data-testid="slipped"' in page
+    docx = Document(io.BytesIO(client.get(f"/reports/weekly/{week.current.pk}.docx").content))
+    assert any(p.text.endswith("节点计划较基线推迟（2个）") for p in docx.paragraphs)
+    assert any(c.text == "主体封顶" for t in docx.tables for row in t.rows for c in row.cells)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/reports/weekly/{week.current.pk}.xlsx").content)
+    )
+    rows = list(book["节点推迟"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[5], r[6]) for r in rows] == [("主体封顶", 60, 2), ("设备安装", 10, 1)]
+    summary = {r[0]: r[1] for r in book["汇总"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["节点计划较基线推迟（个）"] == 2
+
+    # A week frozen before baselines existed has no such key: all three outputs still render.
+    old = compute_weekly_report(w.zone, week.last)
+    del old["slipped"]
+    ReportSnapshot.objects.create(zone=w.zone, period=week.last, data=old,
+                                  frozen_at=timezone.now())  # fmt: skip
+    assert client.get(f"/reports/weekly/?period={week.last.pk}").status_code == 200
+    assert "节点计划较基线推迟" not in "".join(
+        p.text for p in Document(io.BytesIO(render_docx(old))).paragraphs
+    )
+    assert "节点推迟" not in openpyxl.load_workbook(io.BytesIO(render_xlsx(old))).sheetnames

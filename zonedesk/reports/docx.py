@@ -213,6 +213,19 @@ def render_docx(data: dict) -> bytes:
         _heading(document, f"（四）红色预警项目（{len(data['red'])}个）", 2)
         for j, row in enumerate(data["red"], start=1):
             _para(document, f"{j}.{row['name']}：{''.join(row['reasons'])}")
+    slipped = data.get("slipped")  # not in snapshots frozen before baselines existed
+    if slipped:
+        number = "五" if data["red"] else "四"
+        _heading(document, f"（{number}）节点计划较基线推迟（{len(slipped)}个）", 2)
+        _table(
+            document,
+            ["项目", "节点", "基线", "现计划", "推迟天数", "调整次数"],
+            [
+                [r["name"], r["milestone"], r["baseline"], r["planned"], str(r["days"]),
+                 str(r["changes"])]
+                for r in slipped
+            ],
+        )  # fmt: skip
 
     _heading(document, f"{next(n)}、要素保障问题", 1)
     _para(document, text.blockers_sentence(data))

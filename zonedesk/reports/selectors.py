@@ -358,6 +358,26 @@ def compute_weekly_report(
         if colour == Colour.RED:
             red_rows.append({**_project_ref(p), "reasons": warning.reason_texts})
 
+    # 节点计划较基线推迟: unreached milestones whose plan now lies after its baseline (基线日期),
+    # most days first; one query. Older snapshots have no such key.
+    by_id = {p.pk: p for p in projects}
+    slipped = sorted(
+        (
+            {
+                **_project_ref(by_id[m.project_id]),
+                "milestone": m.name,
+                "baseline": iso(m.baseline_date),
+                "planned": iso(m.planned_date),
+                "days": m.slip_days,
+                "changes": m.plan_changes,
+            }
+            for m in Milestone.objects.filter(
+                project_id__in=ids, actual_date__isnull=True, planned_date__gt=F("baseline_date")
+            ).only("project_id", "name", "baseline_date", "planned_date", "plan_changes")
+        ),
+        key=lambda row: (-row["days"], row["code"], row["milestone"]),
+    )
+
     # 环比: the same figures for the previous period.
     wow = None
     if prev is not None:
@@ -445,6 +465,7 @@ def compute_weekly_report(
         "reporting": reporting,
         "colours": colours,
         "red": red_rows,
+        "slipped": slipped,
         "wow": wow,
         "ledger": ledger,
         **_extras(zone_ids, period, now),

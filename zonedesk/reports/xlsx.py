@@ -153,6 +153,11 @@ def render_xlsx(data: dict) -> bytes:
         ("红色预警（个）", data["colours"]["red"], "int"),
         ("黄色预警（个）", data["colours"]["amber"], "int"),
         ("绿色（个）", data["colours"]["green"], "int"),
+        *(
+            [("节点计划较基线推迟（个）", len(data["slipped"]), "int")]
+            if data.get("slipped") is not None
+            else []
+        ),
         ("应报送（个）", data["reporting"]["expected"], "int"),
         ("已报送（个）", data["reporting"]["reported"], "int"),
         ("未报送（个）", data["reporting"]["missing"], "int"),
@@ -222,6 +227,18 @@ def render_xlsx(data: dict) -> bytes:
             for b in blockers[key]:
                 s.line([label, b["title"], b["project"], b["category"], b["department"],
                         b["raised"], b["due"], b["closed"], b["status"]])  # fmt: skip
+        s.finish(table_top=0, columns=len(header))
+
+    slipped = data.get("slipped")  # not in snapshots frozen before baselines existed
+    if slipped is not None:
+        s = Sheet(book, "节点推迟", f)
+        header = ["项目代码", "项目名称", "节点", "基线日期", "现计划日期", "较基线推迟天数",
+                  "基线后调整次数", "责任部门", "实施单位"]  # fmt: skip
+        s.header(header)
+        for r in slipped:
+            s.line([r["code"], r["name"], r["milestone"], (r["baseline"], "date"),
+                    (r["planned"], "date"), (r["days"], "int"), (r["changes"], "int"),
+                    r["department"], r["unit"]])  # fmt: skip
         s.finish(table_top=0, columns=len(header))
 
     supervision = data.get("supervision")
