@@ -163,6 +163,9 @@ def test_the_page_shows_the_baseline_and_lets_the_leader_rebaseline(world):
     assert login(world.unit).post(f"{url}rebaseline/", {"reason": "x"}).status_code == 403
     leader = login(world.leader)
     assert f"/projects/{world.project.pk}/rebaseline/" in leader.get(url).content.decode()
+    assert f"/projects/{world.invest_project.pk}/rebaseline/" not in (
+        leader.get(f"/projects/{world.invest_project.pk}/").content.decode()
+    )  # nothing moved there: nothing to re-set
     response = leader.post(f"{url}rebaseline/", {"reason": ""}, follow=True)
     assert "重定基线须写明依据" in response.content.decode()
     response = leader.post(f"{url}rebaseline/", {"reason": "第3期大调度纪要"}, follow=True)

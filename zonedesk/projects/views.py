@@ -178,6 +178,10 @@ def _detail_context(request, project: Project, **extra):
         "can_rebaseline": access.can_rebaseline(request.user, project) and not project.is_archived,
         "rebaseline_form": RebaselineForm(),
         "slipped": [m for m in milestones if not m.actual_date and m.slip_days > 0],
+        # 重定基线 is offered only when some unreached plan differs from, or moved since, its baseline.
+        "rebaseline_due": any(
+            not m.actual_date and (m.slip_days or m.plan_changes) for m in milestones
+        ),
         "new_milestone_form": MilestoneForm(zone=project.zone, prefix="new"),
         "today": timezone.localdate(),
     }
