@@ -86,3 +86,22 @@ def add_service_errors(form: forms.Form, exc) -> None:
             else:
                 label = labels.get(field, field)
                 form.add_error(None, message if label in message else f"{label}：{message}")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one picker; `accept` filters what the picker offers (the server still
+    checks each file's content)."""
+
+    def __init__(self, *args, accept: str = "", **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else {}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zonedesk.accounts.models import Role, User
-from zonedesk.forms import DateInput, FigureField, MoneyField
+from zonedesk.forms import DateInput, FigureField, MoneyField, MultipleFileField
 from zonedesk.zones.models import Department
 
 from .models import (
@@ -29,24 +29,6 @@ from .warnings import RULE_LABELS
 TENTH = Decimal("0.1")
 FIGURES = ["invested_period", "invested_year", "invested_total", "percent_complete"]
 TEXTS = ["image_progress", "problems", "next_plan"]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class BatchReportForm(forms.Form):
@@ -73,7 +55,9 @@ class BatchReportForm(forms.Form):
                     label="下期计划", required=False, widget=forms.Textarea(attrs={"rows": 2})
                 ),
                 "version": forms.IntegerField(widget=forms.HiddenInput, required=False),
-                "photos": MultipleFileField(label="现场照片", required=False),
+                "photos": MultipleFileField(
+                    label="现场照片", required=False, accept=".jpg,.jpeg,.png,image/jpeg,image/png"
+                ),
             }
             for m in row.milestones:
                 fields[f"ms{m.pk}"] = forms.DateField(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from zonedesk.forms import MultipleFileField
+from zonedesk.lib.uploads import ACCEPT
 from zonedesk.zones.models import Department, Organisation
 
 from .models import Campaign, LedgerItem
@@ -72,26 +74,10 @@ class CheckForm(NoteForm):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label="佐证材料", error_messages={"required": "请选择要上传的文件。"})
+    files = MultipleFileField(
+        label="佐证材料", accept=ACCEPT, error_messages={"required": "请选择要上传的文件。"}
+    )
 
 
 class StatsForm(forms.Form):
