@@ -13,7 +13,7 @@ from django.http import Http404
 
 from zonedesk.accounts.audit import audit_record
 from zonedesk.accounts.models import AuditEvent, Role, User
-from zonedesk.projects.models import Milestone, Project
+from zonedesk.projects.models import Milestone, MilestoneEvidence, Project
 from zonedesk.zones.models import Department, Organisation, Zone
 
 # Roles that work on business data (the 系统管理员 and 审计员 do not, per 等保 separation of duties).
@@ -142,6 +142,21 @@ def get_milestone_for_user(user: User, pk: int, *, write: bool = False, request=
         raise Http404("节点不存在。")
     get_project_for_user(user, milestone.project_id, write=write, request=request)
     return milestone
+
+
+def get_milestone_evidence_for_user(
+    user: User, pk: int, *, write: bool = False, request=None
+) -> MilestoneEvidence:
+    """印证资料 for whoever reads (or, with `write`, edits) its project; removed ones are gone."""
+    item = (
+        MilestoneEvidence.objects.select_related("milestone")
+        .filter(pk=pk, removed_at__isnull=True)
+        .first()
+    )
+    if item is None:
+        raise Http404("印证资料不存在。")
+    get_project_for_user(user, item.milestone.project_id, write=write, request=request)
+    return item
 
 
 # --- Dispatch (进度填报与预警) -------------------------------------------------------------------

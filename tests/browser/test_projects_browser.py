@@ -145,3 +145,33 @@ def test_a_unit_moves_a_milestone_with_a_reason_and_the_leader_rebaselines(world
     expect(page.locator(f"#milestone-{world.milestone.pk}")).to_contain_text("2026-04-15")
     history = page.locator("#history")
     expect(history).to_contain_text("重定基线：第3期大调度会议纪要")
+
+
+def test_a_unit_attaches_a_permit_to_a_milestone(world, page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, "unit")
+    page.goto(f"/projects/{world.project.pk}/")
+    box = page.locator(f"[data-testid=evidence-{world.milestone.pk}]")
+    box.locator("summary").click()
+    box.locator("input[type=file]").set_input_files(
+        [{"name": "施工许可证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"},
+         {"name": "说明.txt", "mimeType": "text/plain", "buffer": b"hello"}]
+    )  # fmt: skip
+    box.locator("button:has-text('上传')").click()
+    # The text file is refused by name and nothing is saved; then the permit alone goes in.
+    expect(page.locator("body")).to_contain_text("印证资料“说明.txt”的格式不被接受")
+    box = page.locator(f"[data-testid=evidence-{world.milestone.pk}]")
+    box.locator("summary").click()
+    box.locator("input[type=file]").set_input_files(
+        [{"name": "施工许可证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}]
+    )
+    box.locator("button:has-text('上传')").click()
+    expect(page.locator("body")).to_contain_text("已为节点“开工”上传1份印证资料。")
+    box = page.locator(f"[data-testid=evidence-{world.milestone.pk}]")
+    expect(box.locator("summary")).to_have_text("1份")
+    box.locator("summary").click()
+    with page.expect_download() as info:
+        box.locator("a:has-text('施工许可证.pdf')").click()
+    assert info.value.suggested_filename == "施工许可证.pdf"
+    assert info.value.path().read_bytes() == b"%PDF-1.7\n%%EOF\n"
+    expect(page.locator("#history")).to_contain_text("上传印证资料：施工许可证.pdf")

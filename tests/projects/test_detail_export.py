@@ -10,11 +10,11 @@ from django.utils import timezone
 from tests.conftest import login
 from tests.exports import export_count, sheet_of
 from zonedesk.accounts.models import AuditEvent
-from zonedesk.projects.models import Milestone
+from zonedesk.projects.models import Milestone, MilestoneEvidence
 
 FORMULA = '=HYPERLINK("x")'
 HEADER = ["序号", "节点", "基线日期", "计划完成日期", "较基线推迟天数", "基线后调整次数",
-          "实际完成日期", "状态", "滞后天数", "责任单位", "备注"]  # fmt: skip
+          "实际完成日期", "状态", "滞后天数", "责任单位", "备注", "印证资料（份）"]  # fmt: skip
 
 
 def _day(d: dt.date) -> dt.datetime:
@@ -29,9 +29,13 @@ def _plan(world):
     m.planned_date = m.baseline_date = today - dt.timedelta(days=30)
     m.actual_date = None
     m.save()  # 逾期未完成, 30 days behind
-    Milestone.objects.create(project=p, name="土地摘牌", order=2, responsible_unit=world.kaichuang,
-                             planned_date=today - dt.timedelta(days=20),
-                             actual_date=today - dt.timedelta(days=25))  # fmt: skip
+    land = Milestone.objects.create(project=p, name="土地摘牌", order=2, responsible_unit=world.kaichuang,
+                                    planned_date=today - dt.timedelta(days=20),
+                                    actual_date=today - dt.timedelta(days=25))  # fmt: skip
+    for name, removed in (("成交确认书.pdf", None), ("撤下的.pdf", timezone.now())):
+        MilestoneEvidence.objects.create(milestone=land, file="x.pdf", original_name=name,
+                                         content_type="application/pdf", size=1,
+                                         uploaded_by=world.unit, removed_at=removed)  # fmt: skip
     Milestone.objects.create(project=p, name="施工许可", order=3, note=FORMULA,
                              planned_date=today - dt.timedelta(days=10),
                              actual_date=today - dt.timedelta(days=4))  # fmt: skip
@@ -56,10 +60,10 @@ def test_the_milestone_plan_exports_as_on_the_page(world):
     rows = [list(r) for r in sheet.iter_rows(min_row=4, values_only=True)]
     d = lambda n: _day(today + dt.timedelta(days=n))  # noqa: E731
     assert rows == [
-        [1, "开工", d(-30), d(-30), 0, 0, None, "逾期未完成", 30, None, None],
-        [2, "土地摘牌", d(-20), d(-20), 0, 0, d(-25), "已完成", None, "开创集团", None],
-        [3, "施工许可", d(-10), d(-10), 0, 0, d(-4), "逾期完成", 6, None, FORMULA],
-        [4, "竣工验收", d(30), d(60), 30, 2, None, "未到期", None, None, None],
+        [1, "开工", d(-30), d(-30), 0, 0, None, "逾期未完成", 30, None, None, 0],
+        [2, "土地摘牌", d(-20), d(-20), 0, 0, d(-25), "已完成", None, "开创集团", None, 1],
+        [3, "施工许可", d(-10), d(-10), 0, 0, d(-4), "逾期完成", 6, None, FORMULA, 0],
+        [4, "竣工验收", d(30), d(60), 30, 2, None, "未到期", None, None, None, 0],
     ]
     assert [r[1] for r in rows] == [m.name for m in world.project.milestones.all()]
     note = next(c for c in sheet[6] if c.value == FORMULA)

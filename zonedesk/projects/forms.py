@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q
 
 from zonedesk.accounts.models import Role, User
-from zonedesk.forms import DateInput, FigureField, MoneyField
+from zonedesk.forms import DateInput, FigureField, MoneyField, MultipleFileField
+from zonedesk.lib.uploads import ACCEPT
 from zonedesk.zones.models import Department, Organisation, Zone
 
 from .models import Category, FundingSource, Level, Milestone, MilestoneTemplate, Project, Stage
@@ -166,6 +167,12 @@ class MilestoneForm(forms.ModelForm):
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}。"
             field.error_messages["invalid"] = f"{field.label}格式不正确，应为如 2026-03-01 的日期。"
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleFileField(
+        label="印证资料", accept=ACCEPT, error_messages={"required": "请选择要上传的文件。"}
+    )
 
 
 class RebaselineForm(forms.Form):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import cached_property
 
 from zonedesk.zones.models import Department, Organisation, Zone
 
@@ -335,6 +337,11 @@ class Milestone(models.Model):
             self.baseline_date = self.planned_date
         super().save(*args, **kwargs)
 
+    @cached_property
+    def live_evidence(self) -> list[MilestoneEvidence]:
+        """印证资料 not removed, oldest first; `selectors.project_milestones` prefetches it."""
+        return list(self.evidence.filter(removed_at__isnull=True).order_by("id"))
+
     @property
     def slip_days(self) -> int:
         """Days the plan now lies after its baseline (较基线推迟天数); negative when brought forward."""
@@ -356,3 +363,36 @@ class Milestone(models.Model):
         else:
             return ""
         return text + (f"，调整{self.plan_changes}次" if self.plan_changes else "")
+
+
+def _evidence_path(instance: MilestoneEvidence, filename: str) -> str:
+    from django.utils import timezone
+
+    return f"projects/evidence/{timezone.localdate():%Y/%m}/{Path(filename).name}"
+
+
+class MilestoneEvidence(models.Model):
+    """印证资料: the document that proves a milestone was reached — a permit, an acceptance
+    record, a photo of the site. Removing one keeps the file and records who removed it."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("文件", upload_to=_evidence_path)
+    original_name = models.CharField("原文件名", max_length=150)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "印证资料"
+        verbose_name_plural = "印证资料"
+        ordering = ["milestone_id", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

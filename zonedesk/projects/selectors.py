@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from zonedesk.access import projects_for
 
-from .models import Milestone, Project
+from .models import Milestone, MilestoneEvidence, Project
 
 SORTS = {
     "code": "code",
@@ -99,4 +99,9 @@ def project_totals(qs: QuerySet[Project]) -> Totals:
 
 def project_milestones(project: Project) -> list[Milestone]:
     """A project page's 节点计划（倒排工期） table and its export, in plan order."""
-    return list(project.milestones.select_related("responsible_unit"))
+    live = MilestoneEvidence.objects.filter(removed_at__isnull=True).order_by("id")
+    return list(
+        project.milestones.select_related("responsible_unit").prefetch_related(
+            Prefetch("evidence", queryset=live, to_attr="live_evidence")
+        )
+    )

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
 from zonedesk.accounts.audit import audit_record
 from zonedesk.accounts.models import AuditEvent, Role
+from zonedesk.lib.uploads import CleanFile
 from zonedesk.zones.selectors import check_industry_code, check_region_code
 
 from .models import (
@@ -23,6 +26,7 @@ from .models import (
     STAGE_ORDER,
     FundingSource,
     Milestone,
+    MilestoneEvidence,
     MilestoneTemplate,
     Project,
     Stage,
@@ -659,6 +663,86 @@ def milestones_rebaseline(*, project: Project, by, reason: str, request=None) ->
         )
     _rescore([project.pk], by)
     return len(rows)
+
+
+# --- 印证资料 (a milestone's evidence) ------------------------------------------------------------
+
+EVIDENCE_MAX_BYTES = getattr(settings, "MILESTONE_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_PER_MILESTONE = 20
+
+
+@transaction.atomic
+def milestone_evidence_add(
+    *, milestone: Milestone, by, files: list[CleanFile], request=None
+) -> list[MilestoneEvidence]:
+    """Attach 印证资料 (already checked by `zonedesk.lib.uploads.clean_upload`) to a milestone;
+    the caller checks that `by` may edit the project. One history row names the files."""
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("project__zone")
+        .get(pk=milestone.pk)
+    )
+    project = milestone.project
+    if project.archived_at is not None:
+        raise ValidationError("已归档项目的节点不能上传印证资料。")
+    if not files:
+        raise ValidationError("请选择要上传的文件。")
+    count = milestone.evidence.filter(removed_at__isnull=True).count()
+    if count + len(files) > EVIDENCE_PER_MILESTONE:
+        raise ValidationError(
+            f"节点“{milestone.name}”最多{EVIDENCE_PER_MILESTONE}份印证资料（已有{count}份）。"
+        )
+    made = []
+    for f in files:
+        item = MilestoneEvidence(
+            milestone=milestone,
+            original_name=f.name,
+            content_type=f.content_type,
+            size=len(f.content),
+            uploaded_by=by,
+        )
+        item.file.save(
+            f"m{milestone.pk}-{timezone.now():%H%M%S%f}.{f.ext}", ContentFile(f.content), save=False
+        )
+        item.save()
+        made.append(item)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        target=milestone,
+        root=project,
+        zone=project.zone,
+        note=f"上传印证资料：{'、'.join(f.name for f in files)}"[:300],
+        request=request,
+    )
+    return made
+
+
+@transaction.atomic
+def milestone_evidence_remove(*, evidence: MilestoneEvidence, by, request=None) -> None:
+    """Take 印证资料 off a milestone. The file and its row stay, marked removed, for the record."""
+    item = (
+        MilestoneEvidence.objects.select_for_update(of=("self",))
+        .select_related("milestone__project__zone")
+        .get(pk=evidence.pk)
+    )
+    if item.removed_at is not None:
+        raise ValidationError(f"印证资料“{item.original_name}”已删除。")
+    project = item.milestone.project
+    if project.archived_at is not None:
+        raise ValidationError("已归档项目的印证资料不能删除。")
+    item.removed_at = timezone.now()
+    item.removed_by = by
+    item.save(update_fields=["removed_at", "removed_by"])
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        target=item.milestone,
+        root=project,
+        zone=project.zone,
+        note=f"删除印证资料“{item.original_name}”（文件留存备查）",
+        request=request,
+    )
 
 
 def validate_milestone(milestone: Milestone) -> None:

@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/milestones/new/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/", views.milestone_row, name="milestone_row"),
+    path("milestones/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
 ]

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zonedesk import access
 from zonedesk.accounts.audit import history_for
 from zonedesk.accounts.models import Role, User
 from zonedesk.forms import add_service_errors
 from zonedesk.intake.export import ExportColumn, export_xlsx
+from zonedesk.lib.uploads import clean_upload
 from zonedesk.zones.selectors import code_tables_loaded
 
 from . import services
 from .forms import (
     ArchiveForm,
+    EvidenceForm,
     FundingForm,
     MilestoneForm,
     PlanForm,
@@ -122,6 +127,7 @@ MILESTONE_COLUMNS = [
     ExportColumn("滞后天数", "int"),
     ExportColumn("责任单位"),
     ExportColumn("备注", width=30),
+    ExportColumn("印证资料（份）", "int"),
 ]
 
 
@@ -146,6 +152,7 @@ def _milestones_xlsx(request, project: Project):
             milestone_delay(m, today),
             m.responsible_unit.name if m.responsible_unit_id else "",
             m.note,
+            len(m.live_evidence),
         ]
         for m in milestones
     ]
@@ -183,6 +190,7 @@ def _detail_context(request, project: Project, **extra):
             not m.actual_date and (m.slip_days or m.plan_changes) for m in milestones
         ),
         "new_milestone_form": MilestoneForm(zone=project.zone, prefix="new"),
+        "evidence_max_mb": services.EVIDENCE_MAX_BYTES // 1048576,
         "today": timezone.localdate(),
     }
     context.update(extra)
@@ -406,12 +414,7 @@ def milestone_edit(request, pk: int):
                 return render(
                     request,
                     "projects/detail.html#milestone-row",
-                    {
-                        "m": milestone,
-                        "can_edit": True,
-                        "project": project,
-                        "today": timezone.localdate(),
-                    },
+                    _row_context(milestone, project, can_edit=True),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -435,10 +438,62 @@ def milestone_row(request, pk: int):
     return render(
         request,
         "projects/detail.html#milestone-row",
-        {
-            "m": milestone,
-            "project": project,
-            "today": timezone.localdate(),
-            "can_edit": access.can_edit_project(request.user, project),
-        },
+        _row_context(milestone, project, can_edit=access.can_edit_project(request.user, project)),
+    )
+
+
+def _row_context(milestone, project: Project, *, can_edit: bool) -> dict:
+    """What one milestone row of the project page needs when HTMX swaps it alone."""
+    return {
+        "m": milestone,
+        "project": project,
+        "can_edit": can_edit and not project.is_archived,
+        "evidence_max_mb": services.EVIDENCE_MAX_BYTES // 1048576,
+        "today": timezone.localdate(),
+    }
+
+
+@require_POST
+def evidence_upload(request, pk: int):
+    """上传印证资料 of one milestone: whoever may edit the project; each file checked by content."""
+    milestone = access.get_milestone_for_user(request.user, pk, write=True, request=request)
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        files = [
+            clean_upload(f, label="印证资料", max_bytes=services.EVIDENCE_MAX_BYTES)
+            for f in form.cleaned_data["files"]
+        ]
+        services.milestone_evidence_add(
+            milestone=milestone, by=request.user, files=files, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已为节点“{milestone.name}”上传{len(files)}份印证资料。")
+    return redirect(reverse("projects:detail", args=[milestone.project_id]) + f"#milestone-{pk}")
+
+
+@require_GET
+def evidence_file(request, pk: int):
+    item = access.get_milestone_evidence_for_user(request.user, pk, request=request)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(item.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def evidence_remove(request, pk: int):
+    item = access.get_milestone_evidence_for_user(request.user, pk, write=True, request=request)
+    try:
+        services.milestone_evidence_remove(evidence=item, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除印证资料“{item.original_name}”。")
+    milestone_id = item.milestone_id
+    return redirect(
+        reverse("projects:detail", args=[item.milestone.project_id]) + f"#milestone-{milestone_id}"
     )
