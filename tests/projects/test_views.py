@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login, make_project
-from zonedesk.projects.models import Project, Stage
+from zonedesk.projects.models import MilestoneEvidence, Project, Stage
 
 
 def test_the_list_filters_searches_and_totals(world):
@@ -83,6 +83,11 @@ def test_the_detail_query_count_does_not_grow_with_milestones_or_history(world):
             reverse("projects:milestone_add", args=[world.project.pk]),
             {"new-name": f"节点{i}", "new-planned_date": "2026-06-01"},
         )
+    uploaders = [world.econ, world.unit, world.leader]
+    for i, m in enumerate(world.project.milestones.all()):  # 印证资料 and who uploaded them
+        MilestoneEvidence.objects.create(milestone=m, file=f"e{i}.pdf", original_name=f"e{i}.pdf",
+                                         content_type="application/pdf", size=1,
+                                         uploaded_by=uploaders[i % 3])  # fmt: skip
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)

@@ -340,7 +340,11 @@ class Milestone(models.Model):
     @cached_property
     def live_evidence(self) -> list[MilestoneEvidence]:
         """印证资料 not removed, oldest first; `selectors.project_milestones` prefetches it."""
-        return list(self.evidence.filter(removed_at__isnull=True).order_by("id"))
+        return list(
+            self.evidence.filter(removed_at__isnull=True)
+            .select_related("uploaded_by")
+            .order_by("id")
+        )
 
     @property
     def slip_days(self) -> int:

@@ -99,7 +99,11 @@ def project_totals(qs: QuerySet[Project]) -> Totals:
 
 def project_milestones(project: Project) -> list[Milestone]:
     """A project page's 节点计划（倒排工期） table and its export, in plan order."""
-    live = MilestoneEvidence.objects.filter(removed_at__isnull=True).order_by("id")
+    live = (
+        MilestoneEvidence.objects.filter(removed_at__isnull=True)
+        .select_related("uploaded_by")
+        .order_by("id")
+    )
     return list(
         project.milestones.select_related("responsible_unit").prefetch_related(
             Prefetch("evidence", queryset=live, to_attr="live_evidence")

@@ -311,7 +311,7 @@ def zones(request):
                     r.overdue_supervision,
                     r.overdue_milestones,
                     r.slipped_milestones,
-                ]  # fmt: skip
+                ]
                 for r in [*rows, total]
             ],
             title="各区调度一览",
