@@ -77,6 +77,7 @@ def test_each_zone_in_one_row_with_its_parks_and_a_total(week):
     assert f'/reports/?zone={w.zone.pk}"' in html and 'data-testid="zone-total"' in html
     assert f"/dispatch/warnings/?zone={w.other_zone.pk}&amp;colour=red" in html
     assert html.count("未填报</span>") == 1
+    assert f"/reports/weekly/?zone={w.zone.pk}#s-slipped" in html  # the list behind the count
 
 
 def test_the_cockpit_links_here_only_for_more_than_one_zone(week):
