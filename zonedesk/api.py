@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 
 from zonedesk import access
 from zonedesk.accounts.models import ApiToken
+from zonedesk.lib.uploads import clean_upload
 from zonedesk.projects import services
 from zonedesk.projects.selectors import ProjectFilters, project_list, project_totals
 from zonedesk.zones.models import Department, Organisation, Zone
@@ -279,6 +280,25 @@ class MilestoneUpdate(Schema):
     )
 
 
+class EvidenceOut(Schema):
+    id: int
+    milestone_id: int
+    original_name: str = Field(description="原文件名")
+    content_type: str
+    size: int = Field(description="字节")
+    uploaded_by: str = Field(description="上传人")
+    uploaded_at: dt.datetime
+    url: str = Field(description="下载地址（带令牌）")
+
+    @staticmethod
+    def resolve_uploaded_by(obj) -> str:
+        return obj.uploaded_by.name
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return f"/api/evidence/{obj.pk}"
+
+
 class RebaselineIn(Schema):
     model_config = {"extra": "forbid"}
 
@@ -458,6 +478,43 @@ def update_milestone(request, milestone_id: int, payload: MilestoneUpdate):
         reason=payload.plan_change_reason,
         request=request,
     )
+
+
+@api.get("/milestones/{milestone_id}/evidence", response=list[EvidenceOut], summary="节点印证资料")
+def list_evidence(request, milestone_id: int):
+    milestone = access.get_milestone_for_user(request.auth, milestone_id, request=request)
+    return list(milestone.evidence.filter(removed_at__isnull=True).select_related("uploaded_by"))
+
+
+@api.post(
+    "/milestones/{milestone_id}/evidence",
+    response={201: list[EvidenceOut]},
+    summary="上传节点印证资料（multipart，字段名 files，可多个）",
+)
+def upload_evidence(request, milestone_id: int, files: File[list[UploadedFile]]):
+    milestone = access.get_milestone_for_user(
+        request.auth, milestone_id, write=True, request=request
+    )
+    checked = [
+        clean_upload(f, label="印证资料", max_bytes=services.EVIDENCE_MAX_BYTES) for f in files
+    ]
+    made = services.milestone_evidence_add(
+        milestone=milestone, by=request.auth, files=checked, request=request
+    )
+    return Status(201, made)
+
+
+@api.get("/evidence/{evidence_id}", summary="下载印证资料（文件本身）")
+def download_evidence(request, evidence_id: int):
+    item = access.get_milestone_evidence_for_user(request.auth, evidence_id, request=request)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @api.post(

@@ -58,7 +58,8 @@ def test_the_unit_uploads_a_permit_and_everyone_who_reads_the_project_downloads_
     assert "施工许可证.pdf" in html and "2份" in html
     response = login(world.viewer).get(f"/projects/evidence/{files[0].pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
-    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    disposition = response["Content-Disposition"]
+    assert disposition.lower().startswith("attachment; filename*=utf-8''") and "%E6" in disposition
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -136,3 +137,34 @@ def test_any_bytes_are_either_a_known_kind_or_refused_naming_the_file(data, name
         assert exc.messages[0].startswith("印证资料“")
     else:
         assert f.ext in {"jpg", "png", "pdf", "docx", "xlsx"} and f.content == data
+
+
+def test_the_api_lists_and_takes_evidence_with_the_same_checks(world):
+    from tests.api.test_api import api
+
+    url = f"/api/milestones/{world.milestone.pk}/evidence"
+    unit = api(world.unit)
+    made = unit.post(url, {"files": [SimpleUploadedFile("验收记录.pdf", PDF),
+                                     SimpleUploadedFile("现场.png", _png())]})  # fmt: skip
+    assert made.status_code == 201, made.content
+    assert [f["original_name"] for f in made.json()] == ["验收记录.pdf", "现场.png"]
+    assert made.json()[0]["uploaded_by"] == world.unit.name
+    refused = unit.post(url, {"files": [SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")]})
+    assert refused.status_code == 422
+    assert "印证资料“病毒.exe”的格式不被接受" in refused.json()["detail"]
+    assert (
+        api(world.other_unit).post(url, {"files": [SimpleUploadedFile("a.pdf", PDF)]}).status_code
+        == 403
+    )
+    viewer = api(world.viewer)
+    listed = viewer.get(url).json()
+    assert [(f["original_name"], f["url"]) for f in listed] == [
+        ("验收记录.pdf", f"/api/evidence/{made.json()[0]['id']}"),
+        ("现场.png", f"/api/evidence/{made.json()[1]['id']}"),
+    ]
+    file = viewer.get(listed[0]["url"])  # the file itself, with the token
+    assert file.status_code == 200 and b"".join(file.streaming_content) == PDF
+    assert file["X-Content-Type-Options"] == "nosniff"
+    assert api(world.other_unit).get(listed[0]["url"]).status_code == 403
+    assert api(world.other_unit).get(url).status_code == 403
+    assert MilestoneEvidence.objects.count() == 2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -478,8 +476,12 @@ def evidence_upload(request, pk: int):
 @require_GET
 def evidence_file(request, pk: int):
     item = access.get_milestone_evidence_for_user(request.user, pk, request=request)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(item.original_name)}"
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
