@@ -108,7 +108,9 @@ def test_every_step_by_its_page_and_the_fixing_department_refused_the_check(worl
     assert item.status == Status.CLOSED
     # The evidence is served to readers only.
     ev = Evidence.objects.get(item=item)
-    assert econ.get(f"/ledgers/evidence/{ev.pk}/").status_code == 200
+    served = econ.get(f"/ledgers/evidence/{ev.pk}/")
+    assert served.status_code == 200 and served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Disposition"].startswith("attachment; filename")
     assert login(world.other_staff).get(f"/ledgers/evidence/{ev.pk}/").status_code == 403
 
 

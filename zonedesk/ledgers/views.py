@@ -3,8 +3,6 @@ life (履历), the steps from 待整改 to 已销号, statistics, and the 台账
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -303,9 +301,11 @@ def item_evidence(request, pk: int):
 @require_GET
 def evidence_file(request, pk: int):
     evidence = access.get_evidence_for_user(request.user, pk, request=request)
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
