@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError
@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 
 from zonedesk import access
 from zonedesk.accounts.models import ApiToken
-from zonedesk.lib.uploads import clean_upload
+from zonedesk.lib.uploads import attachment, clean_upload
 from zonedesk.projects import services
 from zonedesk.projects.selectors import ProjectFilters, project_list, project_totals
 from zonedesk.zones.models import Department, Organisation, Zone
@@ -507,14 +507,7 @@ def upload_evidence(request, milestone_id: int, files: File[list[UploadedFile]])
 @api.get("/evidence/{evidence_id}", summary="下载印证资料（文件本身）")
 def download_evidence(request, evidence_id: int):
     item = access.get_milestone_evidence_for_user(request.auth, evidence_id, request=request)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(item)
 
 
 @api.post(

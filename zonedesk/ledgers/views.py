@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zonedesk import access
 from zonedesk.forms import add_service_errors
+from zonedesk.lib.uploads import attachment
 from zonedesk.zones.models import Department
 
 from . import selectors, services
@@ -301,14 +302,7 @@ def item_evidence(request, pk: int):
 @require_GET
 def evidence_file(request, pk: int):
     evidence = access.get_evidence_for_user(request.user, pk, request=request)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(evidence)
 
 
 @require_GET

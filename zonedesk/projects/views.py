@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from zonedesk.accounts.audit import history_for
 from zonedesk.accounts.models import Role, User
 from zonedesk.forms import add_service_errors
 from zonedesk.intake.export import ExportColumn, export_xlsx
-from zonedesk.lib.uploads import clean_upload
+from zonedesk.lib.uploads import attachment, clean_upload
 from zonedesk.zones.selectors import code_tables_loaded
 
 from . import services
@@ -476,14 +476,7 @@ def evidence_upload(request, pk: int):
 @require_GET
 def evidence_file(request, pk: int):
     item = access.get_milestone_evidence_for_user(request.user, pk, request=request)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(item)
 
 
 @require_POST
